@@ -1,0 +1,79 @@
+//! The command line, as clap derives it; the doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::lint::Threshold;
+use crate::lint::render::Format;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "docklings",
+    version,
+    about = "Learn Docker in the terminal; lint Dockerfiles and docker commands in CI.",
+    long_about = "docklings teaches Docker with lessons you work through in a terminal, and lints Dockerfiles \
+                  (hadolint's rules and more) and the `docker run`/`docker build` commands in scripts, Makefiles, \
+                  CI workflows and Markdown.",
+    after_help = "Examples:\n  docklings lint                      lint every Dockerfile and script below this folder\n  docklings lint Dockerfile --format json\n  docklings explain DK1001            why a rule exists and how to fix what it finds"
+)]
+pub struct Cli {
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint Dockerfiles, and the docker commands in scripts, Makefiles, CI workflows and Markdown.
+    ///
+    /// Exit status: 0 when no finding reaches the failure threshold, 1 when one does, 2 when the input or the
+    /// configuration is wrong (a missing file, a bad config). A Dockerfile that does not parse is a finding
+    /// (DL1000), not an input error.
+    Lint(LintArgs),
+    /// Explain a rule: what it finds, why it matters, an example and the fix.
+    Explain {
+        /// A rule code (`DL3006`, `DK1001`) or name (`LatestTag`).
+        code: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct LintArgs {
+    /// Files and folders to lint; folders are walked, honouring .gitignore. `-` reads a Dockerfile from
+    /// standard input. Without paths, the current folder.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Tty)]
+    pub format: Format,
+
+    /// Use this configuration file (`.docklings.toml` or hadolint's `.hadolint.yaml`) instead of looking for one
+    /// upward from each linted file.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Turn a rule off, by code or name; repeat for more.
+    #[arg(long, value_name = "CODE")]
+    pub ignore: Vec<String>,
+
+    /// Exit with 1 only for findings at or above this level: error, warning, info, style or none
+    /// [default: the config file's, else info].
+    #[arg(long, short = 't', value_name = "LEVEL")]
+    pub failure_threshold: Option<Threshold>,
+
+    /// The file name to show for standard input, and to pick the kind of file by.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+}

@@ -1,0 +1,4 @@
+//! The subcommands: each reads its input, calls the library and writes its output.
+
+pub mod explain;
+pub mod lint;

@@ -1,0 +1,227 @@
+//! What Dockerfile rules read: the parsed file, its stages with their base images resolved through `ARG`
+//! defaults, and every RUN's shell text parsed into commands, with a way back to source spans.
+
+use std::collections::HashMap;
+
+use crate::dockerfile::{Args, Command, Dockerfile, Instruction, Keyword, Span, Text, words};
+use crate::shell::{self, Script};
+
+use super::config::RuleSettings;
+
+/// One build stage: a FROM and the instructions up to the next FROM.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub index: usize,
+    /// Index of the stage's FROM in `Dockerfile::instructions`.
+    pub from: usize,
+    /// One past the stage's last instruction.
+    pub end: usize,
+    /// The `AS` name, as written.
+    pub name: Option<String>,
+    /// The base image with global `ARG` defaults substituted; `None` when a variable has no value.
+    pub image: Option<String>,
+    /// The earlier stage this one builds on, when its base image names one.
+    pub parent: Option<usize>,
+}
+
+impl Stage {
+    #[must_use]
+    pub fn instructions<'a>(&self, file: &'a Dockerfile) -> &'a [Instruction] {
+        &file.instructions[self.from..self.end]
+    }
+
+    #[must_use]
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Maps byte ranges of a script back to the Dockerfile.
+#[derive(Clone, Debug)]
+pub enum ScriptOrigin {
+    /// Shell form: the instruction's joined text.
+    Text(Text),
+    /// A heredoc body: contiguous in the source from this offset.
+    At(usize),
+    /// Exec form: word `i` of the script is the JSON string at `spans[i]`.
+    Words(Vec<Span>),
+}
+
+/// A RUN's shell text, parsed.
+#[derive(Clone, Debug)]
+pub struct RunScript {
+    pub script: Script,
+    pub origin: ScriptOrigin,
+    /// True for a heredoc body.
+    pub heredoc: bool,
+}
+
+impl RunScript {
+    /// The source span of a byte range in the script.
+    #[must_use]
+    pub fn span(&self, range: (usize, usize)) -> Span {
+        match &self.origin {
+            ScriptOrigin::Text(t) => t.source_span(range.0, range.1),
+            ScriptOrigin::At(base) => Span::new(base + range.0, base + range.1),
+            ScriptOrigin::Words(spans) => {
+                let first = spans.get(range.0).or(spans.last()).copied().unwrap_or_default();
+                let last = spans.get(range.1.saturating_sub(1)).copied().unwrap_or(first);
+                first.cover(last)
+            }
+        }
+    }
+
+    #[must_use]
+    pub fn word_span(&self, w: &shell::Word) -> Span {
+        self.span(w.range)
+    }
+
+    #[must_use]
+    pub fn command_span(&self, c: &shell::SimpleCommand) -> Span {
+        self.span(c.range)
+    }
+}
+
+/// Everything a Dockerfile rule may look at.
+pub struct DockerfileContext<'a> {
+    pub src: &'a str,
+    pub file: &'a Dockerfile,
+    pub stages: Vec<Stage>,
+    /// `ARG` defaults declared before the first FROM.
+    pub global_args: HashMap<String, Option<String>>,
+    /// The shell scripts of each instruction (RUN, or ONBUILD RUN), by instruction index.
+    pub scripts: Vec<Vec<RunScript>>,
+    pub settings: &'a RuleSettings,
+    /// The files of the build context, where the caller knows them (for rules that look at what is copied).
+    pub context_files: Option<&'a [String]>,
+}
+
+impl<'a> DockerfileContext<'a> {
+    #[must_use]
+    pub fn new(src: &'a str, file: &'a Dockerfile, settings: &'a RuleSettings) -> Self {
+        let mut global_args = HashMap::new();
+        let mut stages: Vec<Stage> = Vec::new();
+        for (i, ins) in file.instructions.iter().enumerate() {
+            match (&ins.args, stages.is_empty()) {
+                (Args::Arg(decls), true) => {
+                    for d in decls {
+                        global_args.insert(d.name.value.clone(), d.default.as_ref().map(|w| w.value.clone()));
+                    }
+                }
+                (Args::From(from), _) => {
+                    if let Some(last) = stages.last_mut() {
+                        last.end = i;
+                    }
+                    let image = from.image.as_ref().and_then(|w| resolve(&w.raw, file.escape, &global_args));
+                    let parent = image.as_deref().and_then(|img| stages.iter().position(|s| s.is_named(img)));
+                    stages.push(Stage {
+                        index: stages.len(),
+                        from: i,
+                        end: file.instructions.len(),
+                        name: from.alias.as_ref().map(|w| w.value.clone()),
+                        image,
+                        parent,
+                    });
+                }
+                _ => {}
+            }
+        }
+        let scripts = file.instructions.iter().map(run_scripts).collect();
+        DockerfileContext { src, file, stages, global_args, scripts, settings, context_files: None }
+    }
+
+    /// The stage an instruction belongs to (`None` before the first FROM).
+    #[must_use]
+    pub fn stage_of(&self, index: usize) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.from <= index && index < s.end)
+    }
+
+    /// The last stage: the image a plain `docker build` produces.
+    #[must_use]
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+
+    /// Every RUN script with the index of its instruction.
+    pub fn run_scripts(&self) -> impl Iterator<Item = (usize, &RunScript)> {
+        self.scripts.iter().enumerate().flat_map(|(i, v)| v.iter().map(move |s| (i, s)))
+    }
+
+    /// The source text of a span.
+    #[must_use]
+    pub fn text(&self, span: Span) -> &'a str {
+        self.src.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+/// Substitutes `ARG` defaults into `raw`; `None` when a referenced variable has no value.
+fn resolve(raw: &str, escape: char, args: &HashMap<String, Option<String>>) -> Option<String> {
+    let refs = words::var_refs(raw, escape);
+    let all_known = refs.iter().all(|r| {
+        matches!(args.get(&r.name), Some(Some(_)))
+            || matches!(r.modifier, words::Modifier::Default { .. } | words::Modifier::Alternative { .. })
+    });
+    all_known.then(|| words::expand(raw, escape, &|name| args.get(name).cloned().flatten()))
+}
+
+/// True when a command line just starts a shell, so a heredoc fed to it is a shell script.
+fn runs_shell(text: &str) -> bool {
+    let script = shell::parse(text);
+    match script.commands.as_slice() {
+        [] => true,
+        [c] => {
+            matches!(c.program(), Some("sh" | "bash" | "ash" | "dash" | "zsh" | "ksh"))
+                && c.args().iter().all(|w| w.value.starts_with('-'))
+        }
+        _ => false,
+    }
+}
+
+fn run_scripts(ins: &Instruction) -> Vec<RunScript> {
+    let ins = ins.effective();
+    if ins.kind != Keyword::Run {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    match &ins.args {
+        Args::Command(Command::Shell(text)) => {
+            out.push(RunScript {
+                script: shell::parse(&text.text),
+                origin: ScriptOrigin::Text(text.clone()),
+                heredoc: false,
+            });
+            if runs_shell(&text.text) {
+                for doc in &ins.heredocs {
+                    out.push(RunScript {
+                        script: shell::parse(&doc.content),
+                        origin: ScriptOrigin::At(doc.content_start),
+                        heredoc: true,
+                    });
+                }
+            }
+        }
+        Args::Command(Command::Exec { args, .. }) => {
+            let words = args
+                .iter()
+                .enumerate()
+                .map(|(i, w)| shell::Word { range: (i, i + 1), value: w.value.clone(), quoted: false, expands: false })
+                .collect::<Vec<_>>();
+            let command = shell::SimpleCommand {
+                assignments: Vec::new(),
+                range: (0, words.len()),
+                words,
+                redirects: Vec::new(),
+                joiner: shell::Joiner::Start,
+                piped: false,
+                depth: 0,
+            };
+            out.push(RunScript {
+                script: Script { commands: vec![command] },
+                origin: ScriptOrigin::Words(args.iter().map(|w| w.span).collect()),
+                heredoc: false,
+            });
+        }
+        _ => {}
+    }
+    out
+}

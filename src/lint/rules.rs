@@ -1,0 +1,61 @@
+//! One rule per file, named after the pattern it flags. Each file has `DOCS` and a `check` function; the
+//! registry (`registry.rs`) gives each its code and level.
+
+use super::registry::RuleDocs;
+
+pub mod copy_before_install;
+pub mod latest_tag;
+pub mod leftover_container;
+pub mod unpublished_expose;
+pub mod untagged_image;
+
+/// An image reference split into its parts: `registry:5000/team/app:1.2@sha256:…`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ImageRef<'a> {
+    /// Everything before the tag and digest, registry included.
+    pub name: &'a str,
+    pub tag: Option<&'a str>,
+    pub digest: Option<&'a str>,
+}
+
+impl<'a> ImageRef<'a> {
+    #[must_use]
+    pub fn parse(reference: &'a str) -> ImageRef<'a> {
+        let (rest, digest) = match reference.split_once('@') {
+            Some((r, d)) => (r, Some(d)),
+            None => (reference, None),
+        };
+        // A colon after the last slash starts the tag; one before it belongs to a registry port.
+        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+        match rest[last_slash..].rfind(':') {
+            Some(i) => ImageRef { name: &rest[..last_slash + i], tag: Some(&rest[last_slash + i + 1..]), digest },
+            None => ImageRef { name: rest, tag: None, digest },
+        }
+    }
+}
+
+/// DL1000 has no check of its own: the parser's problems are its findings.
+pub static PARSE_ERROR_DOCS: RuleDocs = RuleDocs {
+    summary: "The Dockerfile does not parse",
+    what: "Reports each place where the Dockerfile breaks BuildKit's syntax: an unknown instruction, a \
+           flag an instruction does not take, a heredoc that is never closed, a JSON array holding something \
+           other than strings, a repeated parser directive. The rest of the file is still linted.",
+    why: "`docker build` stops at the first of these, often after minutes of earlier steps.",
+    example: "FROM alpine:3.20\nRUNN echo hello\n",
+    instead: "FROM alpine:3.20\nRUN echo hello\n",
+    fix: None,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::ImageRef;
+
+    #[test]
+    fn splits_image_references() {
+        let r = ImageRef::parse("localhost:5000/team/app:1.2@sha256:abc");
+        assert_eq!((r.name, r.tag, r.digest), ("localhost:5000/team/app", Some("1.2"), Some("sha256:abc")));
+        let r = ImageRef::parse("localhost:5000/app");
+        assert_eq!((r.name, r.tag), ("localhost:5000/app", None));
+        assert_eq!(ImageRef::parse("node:18").tag, Some("18"));
+    }
+}

@@ -1,0 +1,31 @@
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use docklings::cli::{Cli, Command};
+use docklings::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let format = match &cli.command {
+        Some(Command::Lint(args)) => Some(args.format),
+        _ => None,
+    };
+    colored::control::set_override(commands::lint::colour_enabled(cli.color, format));
+    let result = match cli.command {
+        Some(Command::Lint(args)) => {
+            commands::lint::run(&args).map(|failed| if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Some(Command::Explain { code }) => commands::explain::run(&code).map(|()| ExitCode::SUCCESS),
+        None => {
+            let _ = Cli::command().print_help();
+            return ExitCode::SUCCESS;
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("docklings: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! One integration-test binary, so the crate links once.
+
+mod parser;
