@@ -456,7 +456,8 @@ impl Reader<'_> {
         if let Some(ch) = self.text.get(self.pos..).and_then(|t| t.chars().next()) {
             out.push(ch);
             self.pos += ch.len_utf8();
-        } else {
+        } else if self.pos < self.s.len() {
+            // Not on a character boundary (only after a bug elsewhere); step over the byte rather than stall.
             self.pos += 1;
         }
     }

@@ -32,7 +32,7 @@ pub fn run(code: &str) -> Result<()> {
         let close: Vec<&str> = RULES
             .iter()
             .filter(|r| {
-                strsim::levenshtein(&r.code.to_ascii_lowercase(), &code.to_ascii_lowercase()) <= 1
+                strsim::levenshtein(&r.code.to_ascii_lowercase(), &code.to_ascii_lowercase()) <= 2
                     || strsim::jaro_winkler(&r.name.to_ascii_lowercase(), &code.to_ascii_lowercase()) > 0.9
             })
             .map(|r| r.code)

@@ -338,6 +338,10 @@ fn word_end(text: &str, start: usize) -> usize {
 
 /// A keyword close to an unknown one (one edit away), for "did you mean".
 fn suggest(word: &str) -> Option<&'static str> {
+    // No keyword is longer than 11 letters, so a longer word is never one or two edits away.
+    if word.len() > 13 {
+        return None;
+    }
     let w = word.to_ascii_uppercase();
     Keyword::ALL.iter().map(|k| k.as_str()).find(|k| strsim::levenshtein(&w, k) <= 1 + usize::from(k.len() > 5))
 }

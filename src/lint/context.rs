@@ -101,6 +101,8 @@ impl<'a> DockerfileContext<'a> {
     pub fn new(src: &'a str, file: &'a Dockerfile, settings: &'a RuleSettings) -> Self {
         let mut global_args = HashMap::new();
         let mut stages: Vec<Stage> = Vec::new();
+        // Stage names (lower-cased) to the latest stage of that name, so resolving a parent is not a scan.
+        let mut names: HashMap<String, usize> = HashMap::new();
         for (i, ins) in file.instructions.iter().enumerate() {
             match (&ins.args, stages.is_empty()) {
                 (Args::Arg(decls), true) => {
@@ -113,7 +115,10 @@ impl<'a> DockerfileContext<'a> {
                         last.end = i;
                     }
                     let image = from.image.as_ref().and_then(|w| resolve(&w.raw, file.escape, &global_args));
-                    let parent = image.as_deref().and_then(|img| stages.iter().position(|s| s.is_named(img)));
+                    let parent = image.as_deref().and_then(|img| names.get(&img.to_lowercase()).copied());
+                    if let Some(alias) = &from.alias {
+                        names.insert(alias.value.to_lowercase(), stages.len());
+                    }
                     stages.push(Stage {
                         index: stages.len(),
                         from: i,
@@ -133,7 +138,8 @@ impl<'a> DockerfileContext<'a> {
     /// The stage an instruction belongs to (`None` before the first FROM).
     #[must_use]
     pub fn stage_of(&self, index: usize) -> Option<&Stage> {
-        self.stages.iter().find(|s| s.from <= index && index < s.end)
+        let i = self.stages.partition_point(|s| s.from <= index).checked_sub(1)?;
+        self.stages.get(i).filter(|s| index < s.end)
     }
 
     /// The last stage: the image a plain `docker build` produces.
