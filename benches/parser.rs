@@ -27,7 +27,11 @@ fn read_dir(dir: &Path, ext: Option<&str>) -> Vec<String> {
 fn corpus() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shared = read_dir(&root.join("../shared/corpus/dockerfiles"), None);
-    if shared.is_empty() { read_dir(&root.join("tests/fixtures/buildkit-parser-cases"), Some("Dockerfile")) } else { shared }
+    if shared.is_empty() {
+        read_dir(&root.join("tests/fixtures/buildkit-parser-cases"), Some("Dockerfile"))
+    } else {
+        shared
+    }
 }
 
 fn generated(bytes: usize) -> String {

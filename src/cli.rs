@@ -42,11 +42,39 @@ pub enum Command {
     /// configuration is wrong (a missing file, a bad config). A Dockerfile that does not parse is a finding
     /// (DL1000), not an input error.
     Lint(LintArgs),
+    /// A docker prompt without lessons; with `--script`, runs a file's docker lines as if typed.
+    ///
+    /// Each command's output is printed exactly as docker prints it, and nothing else. Exit status: the last
+    /// command's.
+    Shell(ShellArgs),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain {
         /// A rule code (`DL3006`, `DK1001`) or name (`LatestTag`).
         code: String,
     },
+}
+
+/// Which Docker engine to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineChoice {
+    /// The real engine when one answers, else the simulated one (and say which).
+    Auto,
+    /// Your Docker engine (DOCKER_HOST, the current docker context, or the default socket).
+    Real,
+    /// The built-in simulated engine: no Docker needed.
+    Sim,
+}
+
+#[derive(Args, Debug)]
+pub struct ShellArgs {
+    #[arg(long, value_enum, default_value_t = EngineChoice::Auto)]
+    pub engine: EngineChoice,
+    /// Run this file's lines (blank and `#` lines skipped) as if typed, then exit.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+    /// With `--script`: print `$ <line>` before each command's output.
+    #[arg(long, requires = "script")]
+    pub echo: bool,
 }
 
 #[derive(Args, Debug)]

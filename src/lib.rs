@@ -8,5 +8,8 @@ pub mod cli;
 pub mod commands;
 pub mod dockercli;
 pub mod dockerfile;
+pub mod dockerignore;
+pub mod engine;
+pub mod home;
 pub mod lint;
 pub mod shell;

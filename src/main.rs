@@ -15,6 +15,9 @@ fn main() -> ExitCode {
         Some(Command::Lint(args)) => {
             commands::lint::run(&args).map(|failed| if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Some(Command::Shell(args)) => {
+            commands::shell::run(&args).map(|code| ExitCode::from(u8::try_from(code).unwrap_or(1)))
+        }
         Some(Command::Explain { code }) => commands::explain::run(&code).map(|()| ExitCode::SUCCESS),
         None => {
             let _ = Cli::command().print_help();

@@ -204,12 +204,16 @@ impl Reader<'_> {
                         }
                         continue;
                     }
+                    // `NAME="a b"` is an assignment: only the name must be unquoted.
+                    let raw = &self.text[w.range.0..w.range.1];
+                    if cmd.words.is_empty()
+                        && raw.split_once('=').is_some_and(|(name, _)| is_assignment(&format!("{name}=")))
+                    {
+                        cmd.assignments.push(w);
+                        continue;
+                    }
                     if cmd.words.is_empty() && !w.quoted {
                         let v = w.value.as_str();
-                        if is_assignment(v) {
-                            cmd.assignments.push(w);
-                            continue;
-                        }
                         match v {
                             "for" | "select" => {
                                 skipping = true;
@@ -576,6 +580,11 @@ mod tests {
         assert_eq!(c.name(), Some("apt-get"));
         assert_eq!(c.redirects.len(), 2);
         assert_eq!(c.redirects[1].op, "2>&");
+        let s = parse("DEBIAN_FRONTEND=\"noninteractive\" apt-get install x; deps='a b'; \"NOT=assign\" y");
+        assert_eq!(s.commands[0].assignments[0].value, "DEBIAN_FRONTEND=noninteractive");
+        assert_eq!(s.commands[0].name(), Some("apt-get"));
+        assert_eq!(s.commands[1].assignments[0].value, "deps=a b");
+        assert_eq!(s.commands[2].name(), Some("NOT=assign"));
     }
 
     #[test]

@@ -156,11 +156,15 @@ impl Configs {
                     Settings::new(&config, &self.ignore).map_err(|e| anyhow!("in config `{}`: {e}", path.display()))?;
                 Rc::new((settings, config.failure_threshold))
             }
-            None => if let Some(parent) = dir.parent() { self.for_dir(parent)? } else {
-                let settings =
-                    Settings::new(&Config::default(), &self.ignore).map_err(|e| anyhow!("--ignore: {e}"))?;
-                Rc::new((settings, None))
-            },
+            None => {
+                if let Some(parent) = dir.parent() {
+                    self.for_dir(parent)?
+                } else {
+                    let settings =
+                        Settings::new(&Config::default(), &self.ignore).map_err(|e| anyhow!("--ignore: {e}"))?;
+                    Rc::new((settings, None))
+                }
+            }
         };
         self.by_dir.insert(dir, found.clone());
         Ok(found)

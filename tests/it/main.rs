@@ -2,5 +2,6 @@
 
 mod cli;
 mod parser;
+mod real_engine;
 mod robustness;
 mod rules;

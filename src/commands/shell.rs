@@ -1,0 +1,199 @@
+//! `docklings shell`: a docker prompt without lessons, or a script of docker lines run as if typed.
+//!
+//! In real mode each line runs through the learner's own `docker` CLI with the terminal handed over, so what
+//! they see is Docker's own output (`-it` included). With `--script`, a file's lines (blank and `#` lines
+//! skipped) run in order; only the commands' own output is printed, and `--echo` adds `$ <line>` before each.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{EngineChoice, ShellArgs};
+use crate::dockercli;
+use crate::engine::ownership::LESSON_LABEL;
+use crate::engine::real::{self, ConnectOptions};
+use crate::shell;
+
+/// The commands that create something a lesson owns, where the ownership label goes.
+const CREATING: [&[&str]; 5] = [&["run"], &["create"], &["build"], &["volume", "create"], &["network", "create"]];
+
+/// Runs lines through the learner's `docker` CLI.
+pub struct RealCli {
+    docker: PathBuf,
+    /// When set, resources created by the lines are labelled as this lesson's.
+    pub lesson: Option<String>,
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| p.is_file())
+}
+
+impl RealCli {
+    /// Finds the docker CLI and checks that an engine answers; the error says why not and what to do.
+    pub fn new() -> Result<RealCli> {
+        let Some(docker) = find_on_path("docker") else {
+            bail!(
+                "real mode runs your own `docker` command, and there is none on PATH; `--engine sim` works without Docker"
+            );
+        };
+        real::connect(&ConnectOptions::from_env())?;
+        Ok(RealCli { docker, lesson: None })
+    }
+
+    /// The arguments with the lesson's label added to commands that create something.
+    #[must_use]
+    pub fn with_label(&self, argv: &[String]) -> Vec<String> {
+        let Some(lesson) = &self.lesson else { return argv.to_vec() };
+        let mut words: Vec<&str> = vec!["docker"];
+        words.extend(argv.iter().map(String::as_str));
+        let Some(inv) = dockercli::parse(&words) else { return argv.to_vec() };
+        if !CREATING.iter().any(|c| inv.command == *c) {
+            return argv.to_vec();
+        }
+        // Right after the command words, before anything positional (docker stops reading flags at the image).
+        let at = inv.written.last().map_or(0, |(_, i)| *i);
+        let mut out = argv.to_vec();
+        out.insert(at, format!("--label={LESSON_LABEL}={lesson}"));
+        out
+    }
+
+    /// Runs one line; returns its exit status (127 for something that is not a docker command, as a shell would).
+    pub fn run_line(&self, line: &str) -> Result<i32> {
+        let script = shell::parse(line);
+        let [cmd] = script.commands.as_slice() else {
+            if script.commands.is_empty() {
+                return Ok(0);
+            }
+            eprintln!("docklings: one docker command per line here: no `;`, `&&` or pipes");
+            return Ok(2);
+        };
+        if !cmd.redirects.is_empty() || !cmd.assignments.is_empty() {
+            eprintln!(
+                "docklings: redirections and variable assignments do not run here; type the docker command alone"
+            );
+            return Ok(2);
+        }
+        let words: Vec<String> = cmd.words.iter().map(|w| w.value.clone()).collect();
+        if words.first().map(String::as_str) != Some("docker") {
+            eprintln!(
+                "docklings: {}: only `docker` commands run in this shell",
+                words.first().map_or("", String::as_str)
+            );
+            return Ok(127);
+        }
+        let argv = self.with_label(&words[1..]);
+        std::io::stdout().flush().ok();
+        let status = Command::new(&self.docker)
+            .args(&argv)
+            .stdin(Stdio::inherit())
+            .status()
+            .with_context(|| format!("cannot run `{}`", self.docker.display()))?;
+        Ok(exit_code(status))
+    }
+}
+
+fn exit_code(status: std::process::ExitStatus) -> i32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return 128 + sig;
+        }
+    }
+    status.code().unwrap_or(1)
+}
+
+/// The lines of a script that run: blank lines and `#` comments skipped.
+fn script_lines(path: &Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read script `{}`", path.display()))?;
+    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect())
+}
+
+fn session(choice: EngineChoice) -> Result<RealCli> {
+    match choice {
+        EngineChoice::Real => RealCli::new(),
+        EngineChoice::Auto => RealCli::new()
+            .context("no Docker engine for `--engine auto`, and the simulated engine is not part of this build yet"),
+        EngineChoice::Sim => {
+            bail!("the simulated engine is not part of this build yet; use `--engine real` with Docker")
+        }
+    }
+}
+
+/// Runs `docklings shell`; returns the exit status of the last command.
+pub fn run(args: &ShellArgs) -> Result<i32> {
+    let cli = session(args.engine)?;
+    // Ctrl-C belongs to the running docker command; docklings itself keeps going.
+    ctrlc::set_handler(|| {}).ok();
+    if let Some(script) = &args.script {
+        let mut last = 0;
+        for line in script_lines(script)? {
+            if args.echo {
+                println!("$ {line}");
+            }
+            last = cli.run_line(&line)?;
+        }
+        return Ok(last);
+    }
+    interactive(&cli)
+}
+
+fn interactive(cli: &RealCli) -> Result<i32> {
+    use rustyline::error::ReadlineError;
+    let history = crate::home::dir()?.join("shell_history");
+    let mut editor = rustyline::DefaultEditor::new().context("cannot open the terminal")?;
+    editor.load_history(&history).ok();
+    println!("docker commands run on your Docker engine; `exit` or Ctrl-D leaves.");
+    let mut last = 0;
+    loop {
+        match editor.readline("docklings[real]$ ") {
+            Ok(line) => {
+                let line = line.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                editor.add_history_entry(line).ok();
+                if matches!(line, "exit" | "quit") {
+                    break;
+                }
+                last = cli.run_line(line)?;
+            }
+            Err(ReadlineError::Interrupted) => {}
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e).context("reading a line"),
+        }
+    }
+    editor.save_history(&history).ok();
+    Ok(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_go_after_the_command_words() {
+        let cli = RealCli { docker: PathBuf::from("docker"), lesson: Some("volumes".into()) };
+        let v = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            cli.with_label(&v("run -d --name web nginx")),
+            v("run --label=io.docklings.lesson=volumes -d --name web nginx")
+        );
+        assert_eq!(
+            cli.with_label(&v("volume create data")),
+            v("volume create --label=io.docklings.lesson=volumes data")
+        );
+        assert_eq!(
+            cli.with_label(&v("container run busybox")),
+            v("container run --label=io.docklings.lesson=volumes busybox")
+        );
+        assert_eq!(cli.with_label(&v("ps -a")), v("ps -a"));
+        assert_eq!(
+            cli.with_label(&v("-H unix:///x run busybox")),
+            v("-H unix:///x run --label=io.docklings.lesson=volumes busybox")
+        );
+    }
+}
