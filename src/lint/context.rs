@@ -22,6 +22,8 @@ pub struct Stage {
     pub image: Option<String>,
     /// The earlier stage this one builds on, when its base image names one.
     pub parent: Option<usize>,
+    /// True when a later stage builds on this one (`FROM <this stage>`).
+    pub is_base: bool,
 }
 
 impl Stage {
@@ -126,9 +128,15 @@ impl<'a> DockerfileContext<'a> {
                         name: from.alias.as_ref().map(|w| w.value.clone()),
                         image,
                         parent,
+                        is_base: false,
                     });
                 }
                 _ => {}
+            }
+        }
+        for i in 0..stages.len() {
+            if let Some(p) = stages[i].parent {
+                stages[p].is_base = true;
             }
         }
         let scripts = file.instructions.iter().map(run_scripts).collect();

@@ -3,9 +3,36 @@
 
 use super::registry::RuleDocs;
 
+pub mod add_for_local_files;
+pub mod apk_cache_kept;
+pub mod apt_get_prompt;
+pub mod apt_lists_kept;
+pub mod apt_recommends;
+pub mod apt_use;
+pub mod cd_in_run;
+pub mod consecutive_runs;
 pub mod copy_before_install;
+pub mod copy_from_own_stage;
+pub mod copy_from_unknown_stage;
+pub mod copy_many_to_file;
+pub mod duplicate_stage_name;
+pub mod final_user_root;
 pub mod latest_tag;
 pub mod leftover_container;
+pub mod maintainer_instruction;
+pub mod multiple_cmd;
+pub mod multiple_entrypoint;
+pub mod packages;
+pub mod pip_cache_kept;
+pub mod pipe_without_pipefail;
+pub mod relative_copy_destination;
+pub mod relative_workdir;
+pub mod shell_form_command;
+pub mod sudo_in_run;
+pub mod unpinned_apk_package;
+pub mod unpinned_apt_package;
+pub mod unpinned_npm_package;
+pub mod unpinned_pip_package;
 pub mod unpublished_expose;
 pub mod untagged_image;
 

@@ -74,7 +74,10 @@ fn json_has_the_contract_keys() {
     for key in ["code", "file", "line", "column", "end_line", "end_column", "level", "message"] {
         assert!(f.get(key).is_some(), "missing {key} in {f}");
     }
-    assert_eq!((f["code"].as_str(), f["file"].as_str(), f["line"].as_i64()), (Some("DK1001"), Some("Dockerfile"), Some(3)));
+    assert_eq!(
+        (f["code"].as_str(), f["file"].as_str(), f["line"].as_i64()),
+        (Some("DK1001"), Some("Dockerfile"), Some(3))
+    );
     assert_eq!((f["column"].as_i64(), f["end_column"].as_i64()), (Some(6), Some(7)));
 }
 
@@ -132,7 +135,14 @@ fn folders_are_walked_honouring_gitignore() {
     files.sort_unstable();
     assert_eq!(
         files,
-        [".github/workflows/ci.yml", "Dockerfile", "docs/README.md", "scripts/deploy", "services/Dockerfile.prod", "services/api.Dockerfile"]
+        [
+            ".github/workflows/ci.yml",
+            "Dockerfile",
+            "docs/README.md",
+            "scripts/deploy",
+            "services/Dockerfile.prod",
+            "services/api.Dockerfile"
+        ]
     );
 }
 
@@ -186,7 +196,10 @@ fn pragmas_silence_the_next_instruction_or_the_file() {
         "Dockerfile",
         "# hadolint ignore=DL3006\nFROM debian\n# docklings ignore=LatestTag # pinned by the CI job\nFROM node:latest\nFROM nginx:latest\n",
     );
-    let codes: Vec<i64> = json(&docklings(d, &["lint", "-f", "json", "Dockerfile"])).iter().map(|f| f["line"].as_i64().unwrap()).collect();
+    let codes: Vec<i64> = json(&docklings(d, &["lint", "-f", "json", "Dockerfile"]))
+        .iter()
+        .map(|f| f["line"].as_i64().unwrap())
+        .collect();
     assert_eq!(codes, [5]);
     write(d, "g/Dockerfile", "FROM debian\n# docklings global ignore=DL3006,DL3007\nFROM node:latest\n");
     assert_eq!(docklings(d, &["lint", "g/Dockerfile"]).status.code(), Some(0));
@@ -197,7 +210,8 @@ fn explain_shows_the_fixed_headings() {
     let dir = tempfile::tempdir().unwrap();
     let out = docklings(dir.path(), &["explain", "dk1001"]);
     let text = stdout(&out);
-    for heading in ["# DK1001 CopyBeforeInstall", "## What it does", "## Why", "## Example", "## Use instead", "## Fix"] {
+    for heading in ["# DK1001 CopyBeforeInstall", "## What it does", "## Why", "## Example", "## Use instead", "## Fix"]
+    {
         assert!(text.contains(heading), "missing {heading}:\n{text}");
     }
     let unknown = docklings(dir.path(), &["explain", "DK1010"]);
