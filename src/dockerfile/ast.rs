@@ -204,6 +204,8 @@ pub struct Flag {
     /// The value after `=`, quotes removed; `None` for a bare `--link`.
     pub value: Option<String>,
     pub span: Span,
+    /// The value's span (after `=`), or the whole flag's when it has no value.
+    pub value_span: Span,
 }
 
 /// Text of the logical line (continuations joined) with a map back to source offsets, so that any piece of it,

@@ -152,33 +152,20 @@ impl Reader<'_> {
                 Some((n, v)) => (n.to_string(), Some(v.to_string())),
                 None => (word.clone(), None),
             };
-            flags.push(Flag { name, value, span: t.source_span(word_start, word_end) });
+            let span = t.source_span(word_start, word_end);
+            let value_span = match raw.find('=') {
+                Some(eq) if value.is_some() && word_start + eq + 1 < word_end => {
+                    t.source_span(word_start + eq + 1, word_end)
+                }
+                _ => span,
+            };
+            flags.push(Flag { name, value, span, value_span });
         }
     }
 
-    fn command(&mut self, rest: &Text) -> Option<Command> {
-        match json::parse(&rest.text) {
-            JsonArgs::Strings(items) => Some(Command::Exec {
-                args: items
-                    .into_iter()
-                    .map(|(value, (s, e))| Word {
-                        raw: rest.text[s..e].to_string(),
-                        value,
-                        span: rest.source_span(s, e),
-                    })
-                    .collect(),
-                span: rest.span(),
-            }),
-            JsonArgs::NotStrings => {
-                self.error(rest.span(), "when using JSON array syntax, arrays must be comprised of strings only");
-                None
-            }
-            JsonArgs::NotJson => Some(Command::Shell(rest.clone())),
-        }
-    }
-
-    /// A JSON array of strings or white-space separated words (COPY, ADD, VOLUME).
-    fn json_or_words(&mut self, rest: &Text) -> Option<(Vec<Word>, bool)> {
+    /// The arguments read as BuildKit reads them: `Some((words, true))` for a JSON array of strings,
+    /// `Some((_, false))` for anything else, `None` (with BuildKit's error) for a JSON array of non-strings.
+    fn json(&mut self, rest: &Text) -> Option<(Vec<Word>, bool)> {
         match json::parse(&rest.text) {
             JsonArgs::Strings(items) => Some((
                 items
@@ -195,10 +182,25 @@ impl Reader<'_> {
                 self.error(rest.span(), "when using JSON array syntax, arrays must be comprised of strings only");
                 None
             }
-            JsonArgs::NotJson => {
-                Some((split_whitespace(&rest.text).into_iter().map(|(s, e)| self.word(rest, s, e)).collect(), false))
-            }
+            JsonArgs::NotJson => Some((Vec::new(), false)),
         }
+    }
+
+    fn command(&mut self, rest: &Text) -> Option<Command> {
+        Some(match self.json(rest)? {
+            (args, true) => Command::Exec { args, span: rest.span() },
+            (_, false) => Command::Shell(rest.clone()),
+        })
+    }
+
+    /// A JSON array of strings or white-space separated words (COPY, ADD, VOLUME).
+    fn json_or_words(&mut self, rest: &Text) -> Option<(Vec<Word>, bool)> {
+        Some(match self.json(rest)? {
+            (words, true) => (words, true),
+            (_, false) => {
+                (split_whitespace(&rest.text).into_iter().map(|(s, e)| self.word(rest, s, e)).collect(), false)
+            }
+        })
     }
 
     fn from(&mut self, rest: &Text, span: Span) -> Args {

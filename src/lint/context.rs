@@ -2,6 +2,7 @@
 //! defaults, and every RUN's shell text parsed into commands, with a way back to source spans.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::dockerfile::{Args, Command, Dockerfile, Instruction, Keyword, Span, Text, words};
 use crate::shell::{self, Script};
@@ -161,6 +162,46 @@ impl<'a> DockerfileContext<'a> {
         self.scripts.iter().enumerate().flat_map(|(i, v)| v.iter().map(move |s| (i, s)))
     }
 
+    /// For every instruction, the last instruction of `kind` before it in its stage or, when there is none, in the
+    /// stage it is built `FROM` (and so on up), in one pass over the file. `None` before the first `FROM`.
+    pub fn last_before(&self, kind: Keyword) -> Vec<Option<usize>> {
+        let instructions = &self.file.instructions;
+        let mut out = vec![None; instructions.len()];
+        // The last one of each stage, for the stages built on it.
+        let mut at_end: Vec<Option<usize>> = Vec::with_capacity(self.stages.len());
+        for stage in &self.stages {
+            let mut last = stage.parent.and_then(|p| at_end.get(p).copied().flatten());
+            for (i, ins) in instructions.iter().enumerate().take(stage.end).skip(stage.from) {
+                out[i] = last;
+                if i > stage.from && ins.kind == kind {
+                    last = Some(i);
+                }
+            }
+            at_end.push(last);
+        }
+        out
+    }
+
+    /// The instructions before `index` in its stage and, first, those of the stages it builds on: what the RUN
+    /// at `index` inherits.
+    #[must_use]
+    pub fn inherited(&self, index: usize) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let Some(stage) = self.stage_of(index) else {
+            out.push(0..index);
+            return out;
+        };
+        out.push(stage.from..index);
+        let mut parent = stage.parent;
+        while let Some(p) = parent {
+            let s = &self.stages[p];
+            out.push(s.from..s.end);
+            parent = s.parent;
+        }
+        out.reverse();
+        out
+    }
+
     /// The source text of a span.
     #[must_use]
     pub fn text(&self, span: Span) -> &'a str {
@@ -238,4 +279,78 @@ fn run_scripts(ins: &Instruction) -> Vec<RunScript> {
         _ => {}
     }
     out
+}
+
+type Vars<'c> = HashMap<&'c str, Option<&'c str>>;
+
+/// The `ARG` and `ENV` values in force at a point of a walk over the instructions, in one pass over the file.
+pub struct VarScope<'c, 'a> {
+    pub ctx: &'c DockerfileContext<'a>,
+    /// The variables each finished stage ends with, by stage index, for the stages built on it.
+    finished: Vec<Vars<'c>>,
+    current: Vars<'c>,
+    stage: Option<usize>,
+}
+
+impl<'c, 'a> VarScope<'c, 'a> {
+    /// Calls `f` for every instruction with the variables in force just before it.
+    pub fn walk(ctx: &'c DockerfileContext<'a>, mut f: impl FnMut(usize, &'c Instruction, &Self)) {
+        let mut scope = VarScope { ctx, finished: Vec::new(), current: HashMap::new(), stage: None };
+        for (i, ins) in ctx.file.instructions.iter().enumerate() {
+            f(i, ins, &scope);
+            scope.step(ins);
+        }
+    }
+
+    fn step(&mut self, ins: &'c Instruction) {
+        match &ins.args {
+            Args::From(_) => {
+                if self.stage.is_some() {
+                    self.finished.push(std::mem::take(&mut self.current));
+                }
+                self.stage = Some(self.stage.map_or(0, |s| s + 1));
+            }
+            // Before the first FROM: global `ARG`s, which the context already holds.
+            _ if self.stage.is_none() => {}
+            Args::Arg(decls) => {
+                for d in decls {
+                    self.current.insert(&d.name.value, d.default.as_ref().map(|w| w.value.as_str()));
+                }
+            }
+            Args::KeyValues(pairs) if ins.kind == Keyword::Env => {
+                for kv in pairs {
+                    self.current.insert(&kv.key.value, Some(&kv.value.value));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A variable's value: set in this stage, else in the stages it builds on, else a global `ARG` default.
+    pub fn value(&self, name: &str) -> Option<String> {
+        let mut found = self.current.get(name).copied();
+        let mut parent = self.stage.and_then(|s| self.ctx.stages.get(s)).and_then(|s| s.parent);
+        while let (None, Some(p)) = (found, parent) {
+            found = self.finished.get(p).and_then(|vars| vars.get(name).copied());
+            parent = self.ctx.stages[p].parent.filter(|&q| q < p);
+        }
+        match found {
+            Some(Some(v)) => Some(v.to_string()),
+            _ => self.ctx.global_args.get(name).cloned().flatten(),
+        }
+    }
+
+    /// `raw` with its variables substituted and quotes removed; `None` when a variable has no known value.
+    pub fn expand(&self, raw: &str) -> Option<String> {
+        let escape = self.ctx.file.escape;
+        let refs = words::var_refs(raw, escape);
+        if refs.is_empty() {
+            return Some(words::unquote(raw, escape));
+        }
+        let known = refs.iter().all(|r| {
+            self.value(&r.name).is_some()
+                || matches!(r.modifier, words::Modifier::Default { .. } | words::Modifier::Alternative { .. })
+        });
+        known.then(|| words::expand(raw, escape, &|name| self.value(name)))
+    }
 }

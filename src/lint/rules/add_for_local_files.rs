@@ -1,8 +1,8 @@
 //! DL3020: `ADD` of local files or folders, which `COPY` does more plainly.
 
-use super::copy_from_unknown_stage::VarScope;
 use crate::dockerfile::{Args, Keyword};
 use crate::lint::context::DockerfileContext;
+use crate::lint::context::VarScope;
 use crate::lint::diagnostic::Violation;
 use crate::lint::registry::RuleDocs;
 

@@ -1,8 +1,9 @@
 //! DL3023: `COPY --from` names the stage the `COPY` is in.
 
-use super::copy_from_unknown_stage::{FromTarget, VarScope, copy_from, flag_value_span};
+use super::copy_from_unknown_stage::{FromTarget, copy_from};
 use crate::dockerfile::Args;
 use crate::lint::context::DockerfileContext;
+use crate::lint::context::VarScope;
 use crate::lint::diagnostic::Violation;
 use crate::lint::registry::RuleDocs;
 
@@ -30,7 +31,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         if !own {
             return;
         }
-        let mut v = Violation::new(flag_value_span(ctx, flag), "`COPY --from` names the stage it is in")
+        let mut v = Violation::new(flag.value_span, "`COPY --from` names the stage it is in")
             .label("this stage")
             .help("copy from an earlier stage, or move this `COPY` into a later stage");
         if let Args::From(from) = &ctx.file.instructions[stage.from].args {

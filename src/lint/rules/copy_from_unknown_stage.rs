@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::dockerfile::{Args, Flag, Instruction, Keyword, Span, words};
-use crate::lint::context::DockerfileContext;
+use crate::dockerfile::{Args, Flag, Instruction, Keyword};
+use crate::lint::context::{DockerfileContext, VarScope};
 use crate::lint::diagnostic::Violation;
 use crate::lint::registry::RuleDocs;
 
@@ -22,88 +22,6 @@ pub static DOCS: RuleDocs = RuleDocs {
     fix: None,
 };
 
-type Vars<'c> = HashMap<&'c str, Option<&'c str>>;
-
-/// The `ARG` and `ENV` values in force at a point of a walk over the instructions, in one pass over the file.
-pub(crate) struct VarScope<'c, 'a> {
-    ctx: &'c DockerfileContext<'a>,
-    /// The variables each finished stage ends with, by stage index, for the stages built on it.
-    finished: Vec<Vars<'c>>,
-    current: Vars<'c>,
-    stage: Option<usize>,
-}
-
-impl<'c, 'a> VarScope<'c, 'a> {
-    /// Calls `f` for every instruction with the variables in force just before it.
-    pub(crate) fn walk(ctx: &'c DockerfileContext<'a>, mut f: impl FnMut(usize, &'c Instruction, &Self)) {
-        let mut scope = VarScope { ctx, finished: Vec::new(), current: HashMap::new(), stage: None };
-        for (i, ins) in ctx.file.instructions.iter().enumerate() {
-            f(i, ins, &scope);
-            scope.step(ins);
-        }
-    }
-
-    fn step(&mut self, ins: &'c Instruction) {
-        match &ins.args {
-            Args::From(_) => {
-                if self.stage.is_some() {
-                    self.finished.push(std::mem::take(&mut self.current));
-                }
-                self.stage = Some(self.stage.map_or(0, |s| s + 1));
-            }
-            // Before the first FROM: global `ARG`s, which the context already holds.
-            _ if self.stage.is_none() => {}
-            Args::Arg(decls) => {
-                for d in decls {
-                    self.current.insert(&d.name.value, d.default.as_ref().map(|w| w.value.as_str()));
-                }
-            }
-            Args::KeyValues(pairs) if ins.kind == Keyword::Env => {
-                for kv in pairs {
-                    self.current.insert(&kv.key.value, Some(&kv.value.value));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A variable's value: set in this stage, else in the stages it builds on, else a global `ARG` default.
-    fn value(&self, name: &str) -> Option<String> {
-        let mut found = self.current.get(name).copied();
-        let mut parent = self.stage.and_then(|s| self.ctx.stages.get(s)).and_then(|s| s.parent);
-        while let (None, Some(p)) = (found, parent) {
-            found = self.finished.get(p).and_then(|vars| vars.get(name).copied());
-            parent = self.ctx.stages[p].parent.filter(|&q| q < p);
-        }
-        match found {
-            Some(Some(v)) => Some(v.to_string()),
-            _ => self.ctx.global_args.get(name).cloned().flatten(),
-        }
-    }
-
-    /// `raw` with its variables substituted and quotes removed; `None` when a variable has no known value.
-    pub(crate) fn expand(&self, raw: &str) -> Option<String> {
-        let escape = self.ctx.file.escape;
-        let refs = words::var_refs(raw, escape);
-        if refs.is_empty() {
-            return Some(words::unquote(raw, escape));
-        }
-        let known = refs.iter().all(|r| {
-            self.value(&r.name).is_some()
-                || matches!(r.modifier, words::Modifier::Default { .. } | words::Modifier::Alternative { .. })
-        });
-        known.then(|| words::expand(raw, escape, &|name| self.value(name)))
-    }
-}
-
-/// The span of a flag's value (after `=`), or of the whole flag when it has none.
-pub(crate) fn flag_value_span(ctx: &DockerfileContext, flag: &Flag) -> Span {
-    match ctx.text(flag.span).find('=') {
-        Some(eq) if flag.span.start + eq + 1 < flag.span.end => Span::new(flag.span.start + eq + 1, flag.span.end),
-        _ => flag.span,
-    }
-}
-
 /// The stage a `COPY --from` value points at, as BuildKit reads it.
 pub(crate) enum FromTarget {
     /// A stage index (`--from=0`).
@@ -120,7 +38,7 @@ pub(crate) fn copy_from<'i>(scope: &VarScope, ins: &'i Instruction) -> Option<(&
         return None;
     }
     let flag = ins.flag("from")?;
-    let raw = scope.ctx.text(flag_value_span(scope.ctx, flag));
+    let raw = scope.ctx.text(flag.value_span);
     let target = match scope.expand(raw) {
         Some(v) if v.contains(['/', ':', '@']) || v.is_empty() => FromTarget::Other,
         Some(v) if v.bytes().all(|b| b.is_ascii_digit()) => v.parse().map_or(FromTarget::Other, FromTarget::Index),
@@ -141,7 +59,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     VarScope::walk(ctx, |i, ins, scope| {
         let Some((flag, target)) = copy_from(scope, ins) else { return };
         let Some(stage) = ctx.stage_of(i) else { return };
-        let span = flag_value_span(ctx, flag);
+        let span = flag.value_span;
         match target {
             // The stage's own index is DL3023's finding.
             FromTarget::Index(n) if n > stage.index => out.push(

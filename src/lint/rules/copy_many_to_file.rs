@@ -1,8 +1,8 @@
 //! DL3021: `COPY` of several sources to a destination that is not written as a folder.
 
-use super::copy_from_unknown_stage::VarScope;
 use crate::dockerfile::{Args, Keyword};
 use crate::lint::context::DockerfileContext;
+use crate::lint::context::VarScope;
 use crate::lint::diagnostic::Violation;
 use crate::lint::registry::RuleDocs;
 

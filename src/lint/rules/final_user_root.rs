@@ -1,6 +1,5 @@
 //! DL3002: the last `USER` of the final stage is root, so the image's containers run as root.
 
-use super::relative_workdir::last_before;
 use crate::dockerfile::{Args, Keyword};
 use crate::lint::context::DockerfileContext;
 use crate::lint::diagnostic::Violation;
@@ -30,7 +29,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     // The last USER of the final stage, or of the stages it builds on.
     let end = last.end - 1;
     let own = (end > last.from && ctx.file.instructions[end].kind == Keyword::User).then_some(end);
-    let Some(user_at) = own.or(last_before(ctx, Keyword::User)[end]) else { return };
+    let Some(user_at) = own.or(ctx.last_before(Keyword::User)[end]) else { return };
     let Args::Single(Some(user)) = &ctx.file.instructions[user_at].args else { return };
     if !is_root(&user.value) {
         return;

@@ -3,7 +3,6 @@
 //! packages out of the image (a cache mount, or removing the folder in the same layer).
 
 use std::borrow::Cow;
-use std::ops::Range;
 
 use crate::dockerfile::{Args, Instruction, Keyword, Span};
 use crate::lint::context::{DockerfileContext, RunScript};
@@ -229,7 +228,7 @@ fn variable(ctx: &DockerfileContext, site: &Site, name: &str) -> Option<String> 
         return (!expands).then_some(value);
     }
     let mut found: Option<String> = None;
-    for i in inherited(ctx, site.index).into_iter().flatten() {
+    for i in ctx.inherited(site.index).into_iter().flatten() {
         match &ctx.file.instructions[i].args {
             Args::KeyValues(pairs) if ctx.file.instructions[i].kind == Keyword::Env => {
                 if let Some(p) = pairs.iter().rev().find(|p| p.key.value == name) {
@@ -248,26 +247,6 @@ fn variable(ctx: &DockerfileContext, site: &Site, name: &str) -> Option<String> 
         }
     }
     found.filter(|v| !v.contains('$'))
-}
-
-/// The instructions before `index` in its stage and, first, those of the stages it builds on: what the RUN
-/// at `index` inherits.
-#[must_use]
-pub fn inherited(ctx: &DockerfileContext, index: usize) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let Some(stage) = ctx.stage_of(index) else {
-        out.push(0..index);
-        return out;
-    };
-    out.push(stage.from..index);
-    let mut parent = stage.parent;
-    while let Some(p) = parent {
-        let s = &ctx.stages[p];
-        out.push(s.from..s.end);
-        parent = s.parent;
-    }
-    out.reverse();
-    out
 }
 
 /// True when the file name ends in `.ext`, in any case.
@@ -416,7 +395,8 @@ pub fn apt_option(args: &[String], key: &str) -> Option<String> {
 /// `echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/…` does.
 #[must_use]
 pub fn apt_config_written(ctx: &DockerfileContext, index: usize, before: usize, key: &str, values: &[&str]) -> bool {
-    let mut texts: Vec<&str> = inherited(ctx, index)
+    let mut texts: Vec<&str> = ctx
+        .inherited(index)
         .into_iter()
         .flatten()
         .map(|i| &ctx.file.instructions[i])

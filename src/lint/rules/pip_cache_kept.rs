@@ -30,7 +30,7 @@ fn disables_cache(value: &str) -> bool {
 
 /// `PIP_NO_CACHE_DIR` set by an `ENV` or `ARG` default the RUN inherits.
 fn env_disables_cache(ctx: &DockerfileContext, index: usize) -> bool {
-    packages::inherited(ctx, index).into_iter().flatten().any(|i| {
+    ctx.inherited(index).into_iter().flatten().any(|i| {
         let ins = &ctx.file.instructions[i];
         match &ins.args {
             Args::KeyValues(pairs) if ins.kind == Keyword::Env => {

@@ -1,6 +1,5 @@
 //! DL4006: a pipe in a RUN whose shell does not have `-o pipefail`, so a failure before the pipe goes unnoticed.
 
-use super::relative_workdir::last_before;
 use crate::dockerfile::{Args, Command, Instruction, Keyword, Span};
 use crate::lint::context::{DockerfileContext, RunScript, ScriptOrigin};
 use crate::lint::diagnostic::Violation;
@@ -154,7 +153,7 @@ fn check_script(ctx: &DockerfileContext, index: usize, rs: &RunScript, pipes: Pi
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
-    let shells = last_before(ctx, Keyword::Shell);
+    let shells = ctx.last_before(Keyword::Shell);
     for (i, scripts) in ctx.scripts.iter().enumerate() {
         if ctx.file.instructions[i].kind != Keyword::Run || scripts.is_empty() {
             continue;

@@ -1,6 +1,6 @@
 //! DL3045: `COPY` to a relative destination while the Dockerfile has not set a working directory.
 
-use super::relative_workdir::{is_absolute, last_before};
+use super::relative_workdir::is_absolute;
 use crate::dockerfile::{Args, Keyword};
 use crate::lint::context::DockerfileContext;
 use crate::lint::diagnostic::Violation;
@@ -26,7 +26,7 @@ fn is_fixed(dest: &str) -> bool {
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
-    let workdirs = last_before(ctx, Keyword::Workdir);
+    let workdirs = ctx.last_before(Keyword::Workdir);
     for (i, ins) in ctx.file.instructions.iter().enumerate() {
         if ins.kind != Keyword::Copy {
             continue;

@@ -26,28 +26,8 @@ pub(crate) fn is_absolute(path: &str) -> bool {
         || matches!((chars.next(), chars.next()), (Some(c), Some(':')) if c.is_ascii_alphabetic())
 }
 
-/// For every instruction, the last instruction of `kind` before it in its stage or, when there is none, in the
-/// stage it is built `FROM` (and so on up), in one pass over the file. `None` before the first `FROM`.
-pub(crate) fn last_before(ctx: &DockerfileContext, kind: Keyword) -> Vec<Option<usize>> {
-    let instructions = &ctx.file.instructions;
-    let mut out = vec![None; instructions.len()];
-    // The last one of each stage, for the stages built on it.
-    let mut at_end: Vec<Option<usize>> = Vec::with_capacity(ctx.stages.len());
-    for stage in &ctx.stages {
-        let mut last = stage.parent.and_then(|p| at_end.get(p).copied().flatten());
-        for (i, ins) in instructions.iter().enumerate().take(stage.end).skip(stage.from) {
-            out[i] = last;
-            if i > stage.from && ins.kind == kind {
-                last = Some(i);
-            }
-        }
-        at_end.push(last);
-    }
-    out
-}
-
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
-    let workdirs = last_before(ctx, Keyword::Workdir);
+    let workdirs = ctx.last_before(Keyword::Workdir);
     for (i, ins) in ctx.file.instructions.iter().enumerate() {
         if ins.kind != Keyword::Workdir {
             continue;

@@ -1,6 +1,5 @@
 //! DL3025: `CMD` or `ENTRYPOINT` in shell form, so the container's main process is `/bin/sh`.
 
-use super::relative_workdir::last_before;
 use crate::dockerfile::{Args, Command, Keyword};
 use crate::lint::context::DockerfileContext;
 use crate::lint::diagnostic::Violation;
@@ -29,7 +28,7 @@ fn as_exec_form(text: &str) -> Option<String> {
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
-    let shells = last_before(ctx, Keyword::Shell);
+    let shells = ctx.last_before(Keyword::Shell);
     for (i, ins) in ctx.file.instructions.iter().enumerate() {
         if !matches!(ins.kind, Keyword::Cmd | Keyword::Entrypoint) {
             continue;
