@@ -164,6 +164,7 @@ impl<'a> DockerfileContext<'a> {
 
     /// For every instruction, the last instruction of `kind` before it in its stage or, when there is none, in the
     /// stage it is built `FROM` (and so on up), in one pass over the file. `None` before the first `FROM`.
+    #[must_use]
     pub fn last_before(&self, kind: Keyword) -> Vec<Option<usize>> {
         let instructions = &self.file.instructions;
         let mut out = vec![None; instructions.len()];
@@ -327,6 +328,7 @@ impl<'c, 'a> VarScope<'c, 'a> {
     }
 
     /// A variable's value: set in this stage, else in the stages it builds on, else a global `ARG` default.
+    #[must_use]
     pub fn value(&self, name: &str) -> Option<String> {
         let mut found = self.current.get(name).copied();
         let mut parent = self.stage.and_then(|s| self.ctx.stages.get(s)).and_then(|s| s.parent);
@@ -341,6 +343,7 @@ impl<'c, 'a> VarScope<'c, 'a> {
     }
 
     /// `raw` with its variables substituted and quotes removed; `None` when a variable has no known value.
+    #[must_use]
     pub fn expand(&self, raw: &str) -> Option<String> {
         let escape = self.ctx.file.escape;
         let refs = words::var_refs(raw, escape);
