@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod dockercli;
 pub mod dockerfile;
+pub mod dockerfmt;
 pub mod dockerignore;
 pub mod engine;
 pub mod home;
