@@ -42,7 +42,7 @@ use serde_json::Value;
 pub use tables::{HistoryRow, ImageRow, MountSummary, NetworkRow, PortBinding, PsRow, VolumeRow, port_lines};
 pub use units::{
     ContainerState, PortSummary, container_status, displayable_ports, ellipsis, human_duration, human_size,
-    human_size_with_precision, truncate_id,
+    human_size_with_precision, natural_less, truncate_id,
 };
 
 use exec::Options;

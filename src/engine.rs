@@ -5,6 +5,7 @@ pub mod error;
 pub mod model;
 pub mod ownership;
 pub mod real;
+pub mod sim;
 
 pub use error::{EngineError, Result};
 pub use model::*;

@@ -239,10 +239,10 @@ impl Reader<'_> {
                         Token::Word(w) => Some(w),
                         _ => None,
                     };
-                    if op.ends_with("<<") || op.ends_with("<<-") {
-                        if let Some(t) = &target {
-                            self.pending_heredocs.push((t.value.clone(), op.ends_with('-')));
-                        }
+                    if (op.ends_with("<<") || op.ends_with("<<-"))
+                        && let Some(t) = &target
+                    {
+                        self.pending_heredocs.push((t.value.clone(), op.ends_with('-')));
                     }
                     cmd.redirects.push(Redirect { op, target });
                 }

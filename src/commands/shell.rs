@@ -14,7 +14,9 @@ use crate::cli::{EngineChoice, ShellArgs};
 use crate::dockercli;
 use crate::engine::ownership::LESSON_LABEL;
 use crate::engine::real::{self, ConnectOptions};
+use crate::engine::sim::{self as simulated, SimEngine};
 use crate::shell;
+use std::sync::Arc;
 
 /// The commands that create something a lesson owns, where the ownership label goes.
 const CREATING: [&[&str]; 5] = [&["run"], &["create"], &["build"], &["volume", "create"], &["network", "create"]];
@@ -106,26 +108,97 @@ fn exit_code(status: std::process::ExitStatus) -> i32 {
     status.code().unwrap_or(1)
 }
 
+/// Runs lines on the simulated engine through its emulation of the docker CLI.
+pub struct SimCli {
+    pub engine: Arc<SimEngine>,
+}
+
+impl SimCli {
+    pub fn new() -> Result<SimCli> {
+        let dir = crate::home::dir()?.join("sim");
+        let engine =
+            SimEngine::open(&dir).with_context(|| format!("opening the simulated engine in `{}`", dir.display()))?;
+        if let Some(note) = engine.notice.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+            eprintln!("docklings: {note}");
+        }
+        Ok(SimCli { engine })
+    }
+
+    /// Runs one line; returns its exit status.
+    pub fn run_line(&self, line: &str) -> i32 {
+        let script = shell::parse(line);
+        let [cmd] = script.commands.as_slice() else {
+            if script.commands.is_empty() {
+                return 0;
+            }
+            eprintln!("docklings: one docker command per line here: no `;`, `&&` or pipes");
+            return 2;
+        };
+        let words: Vec<String> = cmd.words.iter().map(|w| w.value.clone()).collect();
+        if words.first().map(String::as_str) != Some("docker") {
+            eprintln!(
+                "docklings: {}: only `docker` commands run in this shell",
+                words.first().map_or("", String::as_str)
+            );
+            return 127;
+        }
+        let mut stdout = std::io::stdout();
+        let mut stderr = std::io::stderr();
+        let tty = std::io::IsTerminal::is_terminal(&stdout);
+        let stdin: Option<Box<dyn std::io::Read + Send>> =
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) { Some(Box::new(std::io::stdin())) } else { None };
+        let mut io = simulated::cli::Io { stdout: &mut stdout, stderr: &mut stderr, stdin, tty };
+        let status = simulated::cli::run(&self.engine, &words, &mut io);
+        // A prompt without a newline (`[y/N] `) must show before the next command's output.
+        std::io::Write::flush(&mut stdout).ok();
+        status
+    }
+}
+
+/// A docker prompt on one engine or the other.
+pub enum Session {
+    Real(RealCli),
+    Sim(SimCli),
+}
+
+impl Session {
+    pub fn run_line(&self, line: &str) -> Result<i32> {
+        match self {
+            Session::Real(r) => r.run_line(line),
+            Session::Sim(s) => Ok(s.run_line(line)),
+        }
+    }
+
+    #[must_use]
+    pub fn label(&self) -> &'static str {
+        match self {
+            Session::Real(_) => "real",
+            Session::Sim(_) => "sim",
+        }
+    }
+}
+
 /// The lines of a script that run: blank lines and `#` comments skipped.
 fn script_lines(path: &Path) -> Result<Vec<String>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read script `{}`", path.display()))?;
     Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect())
 }
 
-fn session(choice: EngineChoice) -> Result<RealCli> {
-    match choice {
-        EngineChoice::Real => RealCli::new(),
-        EngineChoice::Auto => RealCli::new()
-            .context("no Docker engine for `--engine auto`, and the simulated engine is not part of this build yet"),
-        EngineChoice::Sim => {
-            bail!("the simulated engine is not part of this build yet; use `--engine real` with Docker")
-        }
-    }
+/// The engine a choice means; for `auto`, the real one when it answers, else the simulation, and why.
+pub fn session(choice: EngineChoice) -> Result<(Session, Option<String>)> {
+    Ok(match choice {
+        EngineChoice::Real => (Session::Real(RealCli::new()?), None),
+        EngineChoice::Sim => (Session::Sim(SimCli::new()?), None),
+        EngineChoice::Auto => match RealCli::new() {
+            Ok(r) => (Session::Real(r), Some("using your Docker engine".to_string())),
+            Err(e) => (Session::Sim(SimCli::new()?), Some(format!("using the simulated engine ({e:#})"))),
+        },
+    })
 }
 
 /// Runs `docklings shell`; returns the exit status of the last command.
 pub fn run(args: &ShellArgs) -> Result<i32> {
-    let cli = session(args.engine)?;
+    let (cli, why) = session(args.engine)?;
     // Ctrl-C belongs to the running docker command; docklings itself keeps going.
     ctrlc::set_handler(|| {}).ok();
     if let Some(script) = &args.script {
@@ -138,18 +211,25 @@ pub fn run(args: &ShellArgs) -> Result<i32> {
         }
         return Ok(last);
     }
+    if let Some(why) = why {
+        eprintln!("docklings: {why}");
+    }
     interactive(&cli)
 }
 
-fn interactive(cli: &RealCli) -> Result<i32> {
+fn interactive(cli: &Session) -> Result<i32> {
     use rustyline::error::ReadlineError;
     let history = crate::home::dir()?.join("shell_history");
     let mut editor = rustyline::DefaultEditor::new().context("cannot open the terminal")?;
     editor.load_history(&history).ok();
-    println!("docker commands run on your Docker engine; `exit` or Ctrl-D leaves.");
+    match cli {
+        Session::Real(_) => println!("docker commands run on your Docker engine; `exit` or Ctrl-D leaves."),
+        Session::Sim(_) => println!("docker commands run on the simulated engine; `exit` or Ctrl-D leaves."),
+    }
+    let prompt = format!("docklings[{}]$ ", cli.label());
     let mut last = 0;
     loop {
-        match editor.readline("docklings[real]$ ") {
+        match editor.readline(&prompt) {
             Ok(line) => {
                 let line = line.trim();
                 if line.is_empty() {

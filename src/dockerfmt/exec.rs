@@ -175,10 +175,10 @@ impl<'t> State<'t> {
                 Flow::Normal | Flow::Continue => {}
             }
         }
-        if items.is_empty() {
-            if let Some(e) = &b.else_list {
-                self.walk_list(dot, boxed, e)?;
-            }
+        if items.is_empty()
+            && let Some(e) = &b.else_list
+        {
+            self.walk_list(dot, boxed, e)?;
         }
         Ok(())
     }

@@ -584,18 +584,18 @@ fn number(item: &Item) -> Result<Number, String> {
         n.float = Some(i as f64);
     } else if let Some(u) = n.uint {
         n.float = Some(u as f64);
-    } else if radix == 10 {
-        if let Ok(f) = clean.parse::<f64>() {
-            if !n.floaty {
-                return Err(format!("integer overflow: {}", super::printf::go_quote(text)));
-            }
-            let f = if neg { -f } else { f };
-            n.float = Some(f);
-            if f.fract() == 0.0 && f.abs() < 9.2e18 {
-                n.int = Some(f as i64);
-                if f >= 0.0 {
-                    n.uint = Some(f as u64);
-                }
+    } else if radix == 10
+        && let Ok(f) = clean.parse::<f64>()
+    {
+        if !n.floaty {
+            return Err(format!("integer overflow: {}", super::printf::go_quote(text)));
+        }
+        let f = if neg { -f } else { f };
+        n.float = Some(f);
+        if f.fract() == 0.0 && f.abs() < 9.2e18 {
+            n.int = Some(f as i64);
+            if f >= 0.0 {
+                n.uint = Some(f as u64);
             }
         }
     }

@@ -257,8 +257,9 @@ fn form_group(key: &str, first: u16, last: u16) -> String {
     format!("{group}/{proto}")
 }
 
-/// fvbommel/sortorder's natural order: digit runs compare as numbers.
-pub(crate) fn natural_less(a: &str, b: &str) -> Ordering {
+/// fvbommel/sortorder's natural order: digit runs compare as numbers (how the CLI sorts volume and label lists).
+#[must_use]
+pub fn natural_less(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {

@@ -240,14 +240,14 @@ fn push_make_text(chunk: &mut Text, line: &str, src_start: usize, vars: &HashMap
         }
         if let Some(inner) = rest.strip_prefix("$(").or_else(|| rest.strip_prefix("${")) {
             let close = if rest.as_bytes()[1] == b'(' { ')' } else { '}' };
-            if let Some(end) = inner.find(close) {
-                if let Some(value) = vars.get(&inner[..end]) {
-                    chunk.pieces.push((chunk.text.len(), src_start + i));
-                    chunk.text.push_str(value);
-                    i += 3 + end;
-                    chunk.pieces.push((chunk.text.len(), src_start + i));
-                    continue;
-                }
+            if let Some(end) = inner.find(close)
+                && let Some(value) = vars.get(&inner[..end])
+            {
+                chunk.pieces.push((chunk.text.len(), src_start + i));
+                chunk.text.push_str(value);
+                i += 3 + end;
+                chunk.pieces.push((chunk.text.len(), src_start + i));
+                continue;
             }
         }
         let c = rest.chars().next().unwrap_or(' ');
@@ -298,10 +298,11 @@ impl MarkedEventReceiver for RunFinder {
 impl RunFinder {
     /// After a value in a mapping, the next scalar is a key again.
     fn value_consumed(&mut self) {
-        if let Some(top) = self.stack.last_mut() {
-            if top.0 && !top.1 {
-                top.1 = true;
-            }
+        if let Some(top) = self.stack.last_mut()
+            && top.0
+            && !top.1
+        {
+            top.1 = true;
         }
     }
 }

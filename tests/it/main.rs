@@ -5,3 +5,6 @@ mod parser;
 mod real_engine;
 mod robustness;
 mod rules;
+mod sim_containers;
+mod sim_images;
+mod transcripts;

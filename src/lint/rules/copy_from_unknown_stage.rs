@@ -75,10 +75,10 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
                 let mut v = Violation::new(span, format!("no stage named `{name}` is defined before this `COPY`"))
                     .label("unknown stage");
                 if let Some(later) = defined.map(|d| &ctx.stages[d]) {
-                    if let Args::From(from) = &ctx.file.instructions[later.from].args {
-                        if let Some(alias) = &from.alias {
-                            v = v.secondary(alias.span, "defined only after it");
-                        }
+                    if let Args::From(from) = &ctx.file.instructions[later.from].args
+                        && let Some(alias) = &from.alias
+                    {
+                        v = v.secondary(alias.span, "defined only after it");
                     }
                     v = v.help("move that stage above the stage that copies from it");
                 } else {

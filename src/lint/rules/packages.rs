@@ -381,10 +381,10 @@ pub fn apt_option(args: &[String], key: &str) -> Option<String> {
                 .or_else(|| v.strip_prefix("-o="))
                 .or_else(|| v.strip_prefix("-o").filter(|rest| !rest.is_empty())),
         };
-        if let Some((k, value)) = setting.and_then(|s| s.split_once('=')) {
-            if k.trim().eq_ignore_ascii_case(key) {
-                found = Some(value.trim_matches(|c| c == '"' || c == '\'').to_string());
-            }
+        if let Some((k, value)) = setting.and_then(|s| s.split_once('='))
+            && k.trim().eq_ignore_ascii_case(key)
+        {
+            found = Some(value.trim_matches(|c| c == '"' || c == '\'').to_string());
         }
     }
     found
