@@ -13,4 +13,5 @@ pub mod dockerignore;
 pub mod engine;
 pub mod home;
 pub mod lint;
+pub mod progress;
 pub mod shell;

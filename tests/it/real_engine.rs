@@ -652,6 +652,14 @@ fn images_build_with_the_cache_tag_and_remove() {
     assert!(second.cached_steps >= 3, "RUN, COPY, RUN (and CMD) come from the cache: {events:?}");
     let cached = events.iter().filter(|e| matches!(e, BuildEvent::Cached { .. })).count();
     assert_eq!(cached, second.cached_steps);
+    // The spinner a learner sees follows the real engine's steps and counts the same cache hits.
+    let mut progress = docklings::progress::Progress::hidden("building");
+    for e in &events {
+        progress.build_event(e);
+    }
+    assert_eq!(progress.counts().1, second.cached_steps, "{events:?}");
+    assert!(progress.counts().0 >= 4, "FROM, RUN, COPY, RUN: {events:?}");
+    assert!(progress.message().starts_with("building: "), "{}", progress.message());
 
     let (third, events) = build(&BuildOptions { no_cache: true, tags: vec![], ..options.clone() });
     let third = third.unwrap();
