@@ -12,6 +12,7 @@ pub mod dockerfmt;
 pub mod dockerignore;
 pub mod engine;
 pub mod home;
+pub mod lesson;
 pub mod lint;
 pub mod progress;
 pub mod shell;
