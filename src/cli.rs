@@ -47,6 +47,8 @@ pub enum Command {
     /// Each command's output is printed exactly as docker prints it, and nothing else. Exit status: the last
     /// command's.
     Shell(ShellArgs),
+    /// List the lessons, or check that every lesson's reference solution meets its goals on an engine.
+    Lessons(LessonsArgs),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain {
         /// A rule code (`DL3006`, `DK1001`) or name (`LatestTag`).
@@ -75,6 +77,30 @@ pub struct ShellArgs {
     /// With `--script`: print `$ <line>` before each command's output.
     #[arg(long, requires = "script")]
     pub echo: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LessonsArgs {
+    #[command(subcommand)]
+    pub command: LessonsCommand,
+    /// Lessons in this folder (its `*.md`, or its `en/` and `ko/` folders) instead of the built-in ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The language: `en` or `ko` [default: `list` follows LANG; `check` checks both].
+    #[arg(long, global = true, value_parser = ["en", "ko"])]
+    pub lang: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LessonsCommand {
+    /// The lessons, in order, with their steps.
+    List,
+    /// Run every step's reference solution on a fresh engine and check that its goals fail before the step and
+    /// hold after it. Ends with `N passed, N failed`; exit status 1 when any lesson failed.
+    Check {
+        #[arg(long, value_enum, default_value_t = EngineChoice::Sim)]
+        engine: EngineChoice,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -6,8 +6,10 @@
 //!
 //! Reading a lesson never stops at the first mistake: every error names the file, the line and what is wrong.
 
+pub mod catalog;
 pub mod check;
 pub mod goal;
+pub mod verify;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -18,6 +18,9 @@ fn main() -> ExitCode {
         Some(Command::Shell(args)) => {
             commands::shell::run(&args).map(|code| ExitCode::from(u8::try_from(code).unwrap_or(1)))
         }
+        Some(Command::Lessons(args)) => {
+            commands::lessons::run(&args).map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
         Some(Command::Explain { code }) => commands::explain::run(&code).map(|()| ExitCode::SUCCESS),
         None => {
             let _ = Cli::command().print_help();

@@ -54,6 +54,8 @@ pub struct SimEngine {
     /// This engine, for the threads that watch container processes.
     me: std::sync::Weak<SimEngine>,
     dir: PathBuf,
+    /// wasmtime's module cache: `dir/cache`, or one shared by several engines (`open_with_cache`).
+    cache: PathBuf,
     /// Compiled on first use: listing images needs no WebAssembly.
     runtime: OnceLock<Runtime>,
     /// Serialises state changes within this process (the lock file does it between processes).
@@ -93,12 +95,19 @@ impl SimEngine {
     /// Opens (creating when needed) the engine under `dir`; containers that were running in a docklings
     /// process that has since ended are started again, as a Docker daemon would have kept them running.
     pub fn open(dir: &Path) -> Result<Arc<SimEngine>> {
+        SimEngine::open_with_cache(dir, &dir.join("cache"))
+    }
+
+    /// Opens an engine whose compiled toolbox module is cached in `cache`: engines made one after another (a
+    /// fresh one per lesson in `lessons check`) then compile the toolbox once.
+    pub fn open_with_cache(dir: &Path, cache: &Path) -> Result<Arc<SimEngine>> {
         for sub in ["layers", "containers", "volumes", "registry", "cache"] {
             fs::create_dir_all(dir.join(sub)).map_err(local("creating the simulated engine's folders"))?;
         }
         let engine = Arc::new_cyclic(|me| SimEngine {
             me: me.clone(),
             dir: dir.to_path_buf(),
+            cache: cache.to_path_buf(),
             runtime: OnceLock::new(),
             state_mutex: Mutex::new(()),
             running: Mutex::new(HashMap::new()),
@@ -139,7 +148,7 @@ impl SimEngine {
         if let Some(r) = self.runtime.get() {
             return Ok(r);
         }
-        let r = Runtime::new(&self.dir.join("cache"))?;
+        let r = Runtime::new(&self.cache)?;
         Ok(self.runtime.get_or_init(|| r))
     }
 

@@ -1,0 +1,85 @@
+//! Verifying a lesson: every step's goals must fail before its solution runs (a goal that cannot fail is a bug)
+//! and hold after it, on a fresh engine state, with the lesson's files in a fresh work folder.
+
+use std::path::Path;
+
+use super::check::check;
+use super::{Lesson, StepGoal};
+use crate::engine::Engine;
+
+/// Runs a solution's lines on some engine.
+pub trait Runner {
+    /// The engine the goals are checked on: the one the lines ran on.
+    fn engine(&self) -> &dyn Engine;
+    /// Runs one line with `work` as the current folder; returns its exit status and everything it printed.
+    fn run(&mut self, line: &str, work: &Path) -> anyhow::Result<(i32, String)>;
+}
+
+/// What went wrong in one step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// A goal already held before the step's solution ran.
+    HeldBefore { goal: String, line: usize },
+    /// A goal did not hold after the solution ran.
+    NotMet { goal: String, line: usize, detail: String },
+    /// A line of the solution could not be run at all.
+    CouldNotRun { command: String, error: String },
+}
+
+/// One step's verdict, with the solution's output to show when it failed.
+#[derive(Clone, Debug)]
+pub struct StepReport {
+    pub title: String,
+    pub failures: Vec<Failure>,
+    /// Each solution line with its status and output.
+    pub transcript: Vec<(String, i32, String)>,
+}
+
+/// Writes the lesson's files into the work folder.
+pub fn set_up(lesson: &Lesson, work: &Path) -> std::io::Result<()> {
+    for (path, content) in &lesson.files {
+        let to = work.join(path);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(to, content)?;
+    }
+    Ok(())
+}
+
+fn unmet(goals: &[StepGoal], engine: &dyn Engine) -> Vec<Failure> {
+    goals
+        .iter()
+        .filter_map(|g| {
+            let c = check(&g.goal, engine);
+            (!c.met).then(|| Failure::NotMet {
+                goal: g.goal.to_string(),
+                line: g.line,
+                detail: c.detail.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Runs every step of a lesson in order. The engine should hold none of the lesson's resources when it starts.
+pub fn verify(lesson: &Lesson, runner: &mut dyn Runner, work: &Path) -> Vec<StepReport> {
+    let mut reports = Vec::new();
+    for step in &lesson.steps {
+        let mut failures: Vec<Failure> = step
+            .goals
+            .iter()
+            .filter(|g| check(&g.goal, runner.engine()).met)
+            .map(|g| Failure::HeldBefore { goal: g.goal.to_string(), line: g.line })
+            .collect();
+        let mut transcript = Vec::new();
+        for line in &step.solution {
+            match runner.run(line, work) {
+                Ok((status, output)) => transcript.push((line.clone(), status, output)),
+                Err(e) => failures.push(Failure::CouldNotRun { command: line.clone(), error: format!("{e:#}") }),
+            }
+        }
+        failures.extend(unmet(&step.goals, runner.engine()));
+        reports.push(StepReport { title: step.title.clone(), failures, transcript });
+    }
+    reports
+}
