@@ -47,6 +47,9 @@ pub enum Command {
     /// Each command's output is printed exactly as docker prints it, and nothing else. Exit status: the last
     /// command's.
     Shell(ShellArgs),
+    /// The tutorial (also what `docklings` alone starts): lessons you work through by typing docker commands,
+    /// with each step's goals checked after every command.
+    Learn(LearnArgs),
     /// List the lessons, or check that every lesson's reference solution meets its goals on an engine.
     Lessons(LessonsArgs),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
@@ -57,9 +60,10 @@ pub enum Command {
 }
 
 /// Which Docker engine to use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum EngineChoice {
     /// The real engine when one answers, else the simulated one (and say which).
+    #[default]
     Auto,
     /// Your Docker engine (DOCKER_HOST, the current docker context, or the default socket).
     Real,
@@ -77,6 +81,17 @@ pub struct ShellArgs {
     /// With `--script`: print `$ <line>` before each command's output.
     #[arg(long, requires = "script")]
     pub echo: bool,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct LearnArgs {
+    /// A lesson's id or number [default: where you left off, else the first].
+    pub lesson: Option<String>,
+    #[arg(long, value_enum, default_value_t = EngineChoice::Auto)]
+    pub engine: EngineChoice,
+    /// The lessons' language: `en` or `ko` [default: your last choice, else LANG's].
+    #[arg(long, value_parser = ["en", "ko"])]
+    pub lang: Option<String>,
 }
 
 #[derive(Args, Debug)]

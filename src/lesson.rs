@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod check;
 pub mod goal;
+pub mod progress;
 pub mod verify;
 
 use std::collections::BTreeMap;

@@ -15,4 +15,5 @@ pub mod home;
 pub mod lesson;
 pub mod lint;
 pub mod progress;
+pub mod repl;
 pub mod shell;

@@ -1,8 +1,14 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use docklings::cli::{Cli, Command};
 use docklings::commands;
+
+fn learn(args: &docklings::cli::LearnArgs) -> anyhow::Result<ExitCode> {
+    let options =
+        docklings::repl::Options { engine: args.engine, lesson: args.lesson.clone(), lang: args.lang.clone() };
+    docklings::repl::run(&options).map(|()| ExitCode::SUCCESS)
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -22,10 +28,8 @@ fn main() -> ExitCode {
             commands::lessons::run(&args).map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Some(Command::Explain { code }) => commands::explain::run(&code).map(|()| ExitCode::SUCCESS),
-        None => {
-            let _ = Cli::command().print_help();
-            return ExitCode::SUCCESS;
-        }
+        Some(Command::Learn(args)) => learn(&args),
+        None => learn(&docklings::cli::LearnArgs::default()),
     };
     match result {
         Ok(code) => code,
