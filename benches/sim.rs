@@ -59,3 +59,42 @@ fn real_engine_run_rm_echo(bencher: Bencher) {
     }
     bencher.bench_local(|| assert!(docker(&["run", "--rm", "busybox", "echo", "hi"])));
 }
+
+/// The seed's Dockerfile in busybox terms (a RUN stands in for `npm install`, since the real engine here has no
+/// node image offline), in `tests/transcripts/contexts/build-v1`: the same context on both engines.
+const BUILD_CONTEXT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/transcripts/contexts/build-v1");
+
+/// A fully cached rebuild on the simulated engine: no RUN runs and nothing is copied, only the context is hashed.
+/// The target is a median under 50 ms in a release build.
+#[divan::bench(sample_count = 50)]
+fn cached_rebuild(bencher: Bencher) {
+    let (_home, engine) = engine();
+    assert_eq!(docker(&engine, &["build", "-q", "-t", "bench-web", BUILD_CONTEXT]), 0);
+    bencher.bench_local(|| assert_eq!(docker(&engine, &["build", "-q", "-t", "bench-web", BUILD_CONTEXT]), 0));
+}
+
+/// The same rebuild through `docker build` on a real engine, with BuildKit, for the ratio.
+#[divan::bench(sample_count = 20)]
+fn real_engine_cached_rebuild(bencher: Bencher) {
+    // The Docker 28 CLI has no BuildKit here without buildx; Debian's client does, as in the transcript test.
+    let cli = if std::path::Path::new("/usr/bin/docker").is_file() { "/usr/bin/docker" } else { "docker" };
+    let build = || {
+        std::process::Command::new(cli)
+            .args(["build", "-q", "-t", "docklings-bench-web", BUILD_CONTEXT])
+            .env("DOCKER_BUILDKIT", "1")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let answers = std::process::Command::new("docker")
+        .args(["image", "inspect", "busybox:latest"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !answers || !build() {
+        eprintln!(
+            "real_engine_cached_rebuild skipped: no Docker engine with busybox:latest builds (bash .ci/engine starts one)"
+        );
+        return;
+    }
+    bencher.bench_local(|| assert!(build()));
+    let _ = std::process::Command::new("docker").args(["rmi", "docklings-bench-web"]).output();
+}

@@ -37,8 +37,14 @@ impl Runner for SimRunner {
 
     fn run(&mut self, line: &str, work: &Path) -> Result<(i32, String)> {
         let words = words(line)?;
+        if words.first().map(String::as_str) == Some("curl") {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let status = super::shell::curl(&self.engine, &words, &mut out, &mut err);
+            out.extend_from_slice(&err);
+            return Ok((status, String::from_utf8_lossy(&out).into_owned()));
+        }
         if words.first().map(String::as_str) != Some("docker") {
-            bail!("the simulated engine runs only docker commands here");
+            bail!("lessons run only docker and curl commands");
         }
         // The CLI reads relative paths (`build .`, `-v ./site:/x`) against the current folder, as docker does.
         std::env::set_current_dir(work).with_context(|| format!("entering {}", work.display()))?;

@@ -135,6 +135,11 @@ impl SimCli {
             return 2;
         };
         let words: Vec<String> = cmd.words.iter().map(|w| w.value.clone()).collect();
+        if words.first().map(String::as_str) == Some("curl") {
+            let status = curl(&self.engine, &words, &mut std::io::stdout(), &mut std::io::stderr());
+            std::io::stdout().flush().ok();
+            return status;
+        }
         if words.first().map(String::as_str) != Some("docker") {
             eprintln!(
                 "docklings: {}: only `docker` commands run in this shell",
@@ -153,6 +158,119 @@ impl SimCli {
         std::io::Write::flush(&mut stdout).ok();
         status
     }
+}
+
+/// `curl [-s] [-i] [-v] http://localhost:PORT/PATH` in the simulated shell: the host's side of a published port
+/// (`-p 8080:80`), which is how a learner sees that `EXPOSE` alone publishes nothing. The request goes to the
+/// container's listener through the simulation's in-memory network (`networks::published` says which container
+/// and port); without a published port it fails as real curl does. Returns curl's exit status.
+pub fn curl(engine: &SimEngine, argv: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use std::net::Ipv4Addr;
+    let (mut silent, mut include, mut verbose, mut url) = (false, false, false, None);
+    for arg in &argv[1..] {
+        match arg.as_str() {
+            "--silent" => silent = true,
+            "--include" => include = true,
+            "--verbose" => verbose = true,
+            a if a.starts_with('-') && a.len() > 1 && a[1..].chars().all(|c| "siv".contains(c)) => {
+                silent |= a.contains('s');
+                include |= a.contains('i');
+                verbose |= a.contains('v');
+            }
+            a if a.starts_with('-') => {
+                let _ =
+                    writeln!(err, "docklings: curl here knows only -s, -i and -v (`--engine real` runs your own curl)");
+                return 2;
+            }
+            a => url = Some(a.to_string()),
+        }
+    }
+    let Some(url) = url else {
+        let _ = writeln!(err, "curl: try 'curl --help' or 'curl --manual' for more information");
+        return 2;
+    };
+    let rest = url.strip_prefix("http://").unwrap_or(&url);
+    let (authority, path) = rest.find('/').map_or((rest, "/"), |at| (&rest[..at], &rest[at..]));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => {
+            if let Ok(p) = p.parse::<u16>() {
+                (h, p)
+            } else {
+                let _ = writeln!(err, "curl: (3) URL using bad/illegal format or missing URL");
+                return 3;
+            }
+        }
+        None => (authority, 80),
+    };
+    let ip = match host {
+        "localhost" | "127.0.0.1" => Ipv4Addr::LOCALHOST,
+        "0.0.0.0" => Ipv4Addr::UNSPECIFIED,
+        other => {
+            let _ = writeln!(
+                err,
+                "docklings: the simulated shell's curl reaches the host's own ports only (localhost, 127.0.0.1, 0.0.0.0), not `{other}`"
+            );
+            return 6;
+        }
+    };
+    let mut fail = |code: i32, text: &str| {
+        if !silent {
+            let _ = writeln!(err, "curl: ({code}) {text}");
+        }
+        code
+    };
+    let target = engine.read(|st| Ok(simulated::networks::published(st, ip, port, "tcp"))).ok().flatten();
+    let network = engine.runtime().ok().map(|r| r.network().clone());
+    let conn = match (&target, &network) {
+        (Some((container, container_port)), Some(net)) => {
+            net.connect(container, *container_port, Ipv4Addr::new(172, 17, 0, 1), Ipv4Addr::LOCALHOST)
+        }
+        // A `--network host` container listens on the host itself.
+        (None, Some(net)) if net.is_listening("host", port) => {
+            net.connect("host", port, Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST)
+        }
+        _ => {
+            return fail(7, &format!("Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"));
+        }
+    };
+    // Docker's proxy accepts the connection for a published port, then finds nothing listening inside.
+    let Ok(conn) = conn else { return fail(56, "Recv failure: Connection reset by peer") };
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+    );
+    let waiter = simulated::runtime::net::Waiter::host();
+    if conn.write(request.as_bytes(), waiter).is_err() {
+        return fail(55, "Failed sending data to the peer");
+    }
+    let deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(30));
+    let mut response = Vec::new();
+    let mut chunk = [0u8; 16384];
+    loop {
+        match conn.read(&mut chunk, waiter, deadline) {
+            Ok(0) => break,
+            Ok(n) => response.extend_from_slice(&chunk[..n]),
+            Err(_) => return fail(28, "Operation timed out after 30000 milliseconds with 0 bytes received"),
+        }
+    }
+    if response.is_empty() {
+        return fail(52, "Empty reply from server");
+    }
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(response.len(), |at| at + 4);
+    let (head, body) = response.split_at(split);
+    if verbose {
+        let _ = write!(err, "*   Trying 127.0.0.1:{port}...\n* Connected to {host} (127.0.0.1) port {port} (#0)\n");
+        for line in request.lines() {
+            let _ = writeln!(err, "> {line}");
+        }
+        for line in String::from_utf8_lossy(head).lines() {
+            let _ = writeln!(err, "< {line}");
+        }
+    }
+    if include {
+        let _ = out.write_all(head);
+    }
+    let _ = out.write_all(body);
+    0
 }
 
 /// A docker prompt on one engine or the other.

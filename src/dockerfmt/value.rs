@@ -356,6 +356,13 @@ fn omitted(path: &[&str], present: &serde_json::Map<String, Value>) -> Vec<(Stri
             ("StopTimeout", ptr("*int")),
             ("Shell", Val::Nil(Nil::Slice("[]string".into()))),
         ],
+        // A network's `IPAM.Config` entries (`network.IPAMConfig`) leave out empty fields (`omitempty`).
+        Some("[]") if path.ends_with(&["IPAM", "Config", "[]"]) => vec![
+            ("Subnet", Val::str("")),
+            ("IPRange", Val::str("")),
+            ("Gateway", Val::str("")),
+            ("AuxiliaryAddresses", Val::Nil(Nil::Map("map[string]string".into()))),
+        ],
         _ => Vec::new(),
     };
     fields.into_iter().filter(|(k, _)| !present.contains_key(*k)).map(|(k, v)| (k.to_string(), v)).collect()

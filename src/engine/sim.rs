@@ -9,6 +9,7 @@
 //!   `containers/<id>/log`: what its processes printed;
 //! - `volumes/<name>/_data/`: volume data; `registry/`: the simulated registry `push` and `pull` use.
 
+pub mod build;
 pub mod catalog;
 pub mod cli;
 pub mod containers;
@@ -243,8 +244,20 @@ impl Engine for SimEngine {
         images::inspect(self, reference)
     }
 
-    fn build_image(&self, _options: &BuildOptions, _progress: &mut dyn FnMut(&BuildEvent)) -> Result<BuildResult> {
-        Err(EngineError::Local("the simulated engine does not build images yet".to_string()))
+    fn build_image(&self, options: &BuildOptions, progress: &mut dyn FnMut(&BuildEvent)) -> Result<BuildResult> {
+        let name = options.dockerfile.clone().unwrap_or_else(|| "Dockerfile".to_string());
+        let request = build::Request {
+            context: options.context.clone(),
+            dockerfile: options.context.join(&name),
+            dockerfile_name: name,
+            tags: options.tags.clone(),
+            build_args: options.build_args.clone(),
+            target: options.target.clone(),
+            no_cache: options.no_cache,
+            labels: options.labels.clone(),
+        };
+        let built = build::build(self, &request, progress).map_err(|f| EngineError::Local(f.render(false)))?;
+        Ok(BuildResult { image_id: built.image_id, cached_steps: built.cached.len() })
     }
 
     fn tag_image(&self, source: &str, target: &str) -> Result<()> {

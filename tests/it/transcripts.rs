@@ -496,9 +496,23 @@ fn timed_out() -> Vec<String> {
     vec![format!("[timed out after {} s]", COMMAND_TIMEOUT.as_secs())]
 }
 
-/// Runs `docker …` through the CLI on PATH, stdout and stderr apart; None when it hangs (it is killed).
+/// The CLI a line runs through. Docker 28 builds with BuildKit; against the 20.10 daemon CI has, the Docker 28
+/// CLI (without buildx) falls back to the legacy builder, and only Debian's 20.10 client speaks BuildKit, with
+/// DOCKER_BUILDKIT=1. So `docker build` goes to `/usr/bin/docker` when it is there, and the rest to the `docker`
+/// on PATH (see DIFFERENCES.md, build-buildkit-client).
+fn docker_for(args: &[String]) -> Command {
+    let debian = std::path::Path::new("/usr/bin/docker");
+    if args.first().is_some_and(|a| a == "build") && debian.is_file() {
+        let mut c = Command::new(debian);
+        c.env("DOCKER_BUILDKIT", "1");
+        return c;
+    }
+    Command::new("docker")
+}
+
+/// Runs `docker …` through the CLI, stdout and stderr apart; None when it hangs (it is killed).
 fn run_docker(args: &[String]) -> Option<Outcome> {
-    let mut child = Command::new("docker")
+    let mut child = docker_for(args)
         .args(args)
         .env("DOCKER_CLI_HINTS", "false")
         .stdin(Stdio::null())

@@ -5,6 +5,7 @@ mod fs;
 mod grep;
 mod info;
 mod ls;
+mod net;
 mod printf;
 mod sed;
 mod test;
@@ -48,10 +49,22 @@ const APPLETS: &[Entry] = &[
     },
     Entry { name: "head", run: text::head, usage: "[OPTIONS] [FILE]..." },
     Entry { name: "hostname", run: info::hostname, usage: "[-sfi] [HOSTNAME | -F FILE]" },
+    Entry {
+        name: "httpd",
+        run: net::httpd,
+        usage: "[-ifv[v]] [-c CONFFILE] [-p [IP:]PORT] [-u USER[:GRP]] [-r REALM] [-h HOME]",
+    },
     Entry { name: "id", run: info::id, usage: "[-ugGnr] [USER]" },
     Entry { name: "ls", run: ls::main, usage: "[-1AaCxdLHRFplinshrSXvctu] [-w WIDTH] [FILE]..." },
     Entry { name: "mkdir", run: fs::mkdir, usage: "[-m MODE] [-p] DIRECTORY..." },
     Entry { name: "mv", run: fs::mv, usage: "[-fin] SOURCE DEST" },
+    Entry { name: "nc", run: net::nc, usage: "[-iN] [-wN] [-l] [-p PORT] [-f FILE|IPADDR PORT] [-e PROG]" },
+    Entry { name: "node", run: crate::node::main, usage: "[options] [ script.js ] [arguments]" },
+    Entry { name: "nodejs", run: crate::node::main, usage: "[options] [ script.js ] [arguments]" },
+    Entry { name: "npm", run: crate::npm::main, usage: "<command>" },
+    Entry { name: "npx", run: crate::npm::npx, usage: "<command>" },
+    Entry { name: "nslookup", run: net::nslookup, usage: "[-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]" },
+    Entry { name: "ping", run: net::ping, usage: "[OPTIONS] HOST" },
     Entry { name: "printenv", run: info::printenv, usage: "[VARIABLE]..." },
     Entry { name: "printf", run: printf::main, usage: "FORMAT [ARG]..." },
     Entry { name: "pwd", run: info::pwd, usage: "" },
@@ -75,10 +88,16 @@ const APPLETS: &[Entry] = &[
     Entry { name: "uname", run: info::uname, usage: "[-amnrspvio]" },
     Entry { name: "uniq", run: textproc::uniq, usage: "[-cdui] [-f,s,w N] [INPUT [OUTPUT]]" },
     Entry { name: "wc", run: text::wc, usage: "[-cmlwL] [FILE]..." },
+    Entry { name: "wget", run: net::wget, usage: "[-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]" },
     Entry { name: "which", run: info::which, usage: "[COMMAND]..." },
     Entry { name: "whoami", run: info::whoami, usage: "" },
     Entry { name: "xargs", run: info::xargs, usage: "[OPTIONS] [PROG ARGS]" },
 ];
+
+/// A time as `date +FMT` formats it (UTC), for npm's log file names.
+pub(crate) fn format_time(fmt: &str, secs: i64, nanos: u32) -> String {
+    date::format(fmt, secs, nanos)
+}
 
 /// The container's host name, as `hostname` prints it.
 pub(crate) fn host_name_of(p: &Proc) -> String {

@@ -8,6 +8,9 @@
 pub mod applets;
 pub mod getopt;
 pub mod glob;
+pub mod net;
+pub mod node;
+pub mod npm;
 pub mod proc;
 pub mod regex;
 pub mod shell;

@@ -20,7 +20,7 @@ pub const APPLETS: &[&str] = &[
     "sh", "ash", "[", "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dirname", "echo", "env",
     "false", "grep", "head", "hostname", "id", "ls", "mkdir", "mv", "printenv", "printf", "pwd", "rm", "rmdir", "sed",
     "seq", "sleep", "sort", "tail", "tee", "test", "touch", "tr", "true", "uname", "uniq", "wc", "which", "whoami",
-    "xargs",
+    "xargs", "ping", "wget", "nc", "nslookup", "httpd",
 ];
 
 /// A program file: the WebAssembly magic and version, so the toolbox's shell runs it as a binary, by name.

@@ -2,8 +2,10 @@
 //! Docker 28's CLI would give out. Flags are read by [`crate::dockercli`], output is formatted by
 //! [`crate::dockerfmt`]; one file per group of commands.
 
+mod build;
 mod containers;
 mod images;
+mod networks;
 mod volumes;
 
 use std::io::Write;
@@ -69,6 +71,7 @@ pub fn daemon_text(e: &EngineError) -> String {
 /// The usage lines Docker prints after a flag error, for the commands the simulation runs.
 const USAGE: &[(&[&str], &str)] = &[
     (&["run"], "[OPTIONS] IMAGE [COMMAND] [ARG...]"),
+    (&["build"], "[OPTIONS] PATH | URL | -"),
     (&["create"], "[OPTIONS] IMAGE [COMMAND] [ARG...]"),
     (&["start"], "[OPTIONS] CONTAINER [CONTAINER...]"),
     (&["container", "inspect"], "[OPTIONS] CONTAINER [CONTAINER...]"),
@@ -97,6 +100,12 @@ const USAGE: &[(&[&str], &str)] = &[
     (&["volume", "create"], "[OPTIONS] [VOLUME]"),
     (&["volume", "inspect"], "[OPTIONS] VOLUME [VOLUME...]"),
     (&["volume", "rm"], "[OPTIONS] VOLUME [VOLUME...]"),
+    (&["network", "create"], "[OPTIONS] NETWORK"),
+    (&["network", "ls"], "[OPTIONS]"),
+    (&["network", "inspect"], "[OPTIONS] NETWORK [NETWORK...]"),
+    (&["network", "connect"], "[OPTIONS] NETWORK CONTAINER"),
+    (&["network", "disconnect"], "[OPTIONS] NETWORK CONTAINER"),
+    (&["network", "rm"], "NETWORK [NETWORK...]"),
 ];
 
 fn usage(inv: &Invocation) -> String {
@@ -154,7 +163,9 @@ pub fn run(engine: &Arc<SimEngine>, argv: &[String], io: &mut Io) -> i32 {
             images::run(engine, &inv, io)
         }
         ["inspect"] => containers::inspect_any(engine, &inv, io),
+        ["build"] => build::run(engine, &inv, io),
         ["volume", ..] => volumes::run(engine, &inv, io),
+        ["network", _] => networks::run(engine, &inv, io),
         ["version"] => {
             io.out(&version_text());
             Ok(0)

@@ -90,7 +90,7 @@ pub fn create_with(engine: &SimEngine, request: &CreateRequest) -> Result<String
 }
 
 /// `/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf`, which Docker writes for every container.
-fn write_etc(rootfs: &Path, c: &Container) -> Result<()> {
+fn write_etc(st: &State, rootfs: &Path, c: &Container) -> Result<()> {
     let err = |e: std::io::Error| EngineError::Local(format!("writing /etc of {}: {e}", c.name));
     fs::create_dir_all(rootfs.join("etc")).map_err(err)?;
     // Replaced, never written in place: the file may be a hard link into an image layer.
@@ -103,20 +103,8 @@ fn write_etc(rootfs: &Path, c: &Container) -> Result<()> {
         fs::write(&path, text).map_err(err)
     };
     write("hostname", &format!("{}\n", c.spec.hostname))?;
-    let mut hosts = String::from(
-        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n",
-    );
-    if let Some(ip) = c.networks.values().find(|e| !e.ip_address.is_empty()).map(|e| e.ip_address.clone()) {
-        hosts.push_str(&format!("{ip}\t{}\n", c.spec.hostname));
-    }
-    write("hosts", &hosts)?;
-    let user_network = !matches!(c.spec.network_mode.as_str(), "bridge" | "default" | "host" | "none");
-    let resolv = if user_network {
-        "nameserver 127.0.0.11\noptions ndots:0\n"
-    } else {
-        "nameserver 8.8.8.8\nnameserver 8.8.4.4\n"
-    };
-    write("resolv.conf", resolv)
+    write("hosts", &networks::etc_hosts(c))?;
+    write("resolv.conf", &networks::resolv_conf(st, c))
 }
 
 /// Where a stream of a foreground process goes, write by write.
@@ -145,6 +133,9 @@ pub fn onlcr(bytes: &[u8]) -> Vec<u8> {
 /// Host ports for `-p` and `-P`: as asked, or picked from 32768 up when left out. An unspecified host address
 /// binds IPv4 and IPv6, as Docker 28 does (`0.0.0.0:8080->80/tcp, [::]:8080->80/tcp`).
 fn bind_ports(st: &State, c: &Container) -> Result<Vec<PortBinding>> {
+    if !networks::has_own_ports(c) {
+        return Ok(Vec::new());
+    }
     let mut asked = c.spec.port_bindings.clone();
     if c.spec.publish_all {
         for p in &c.spec.exposed_ports {
@@ -219,17 +210,21 @@ pub fn start(engine: &SimEngine, key: &str, attach: Option<Attach>) -> Result<Ar
         // Addresses are given when a container starts, as Docker's IPAM does.
         let names: Vec<String> = st.containers[i].networks.keys().cloned().collect();
         for name in names {
-            let Some(n) = st.network(&name) else { continue };
+            let Some(n) = st.network(&name) else {
+                return Err(EngineError::NotFound(format!(
+                    "failed to set up container networking: network {name} not found"
+                )));
+            };
             let net = st.networks[n].clone();
             if net.driver == "bridge" {
-                let aliases = st.containers[i].networks[&name].aliases.clone();
-                let ep = networks::endpoint(st, &net, &aliases);
+                let old = st.containers[i].networks[&name].clone();
+                let ep = networks::restart_endpoint(st, &net, &old);
                 st.containers[i].networks.insert(name, ep);
             }
         }
         let c = st.containers[i].clone();
         let argv: Vec<String> = c.spec.entrypoint.iter().chain(&c.spec.cmd).cloned().collect();
-        write_etc(&engine.container_dir(&c.id).join("rootfs"), &c)?;
+        write_etc(st, &engine.container_dir(&c.id).join("rootfs"), &c)?;
         let launch =
             process::Launch { argv: &argv, extra_env: &[], cwd: None, user: None, tty: c.spec.tty, exec: false };
         let failure = match process::spec(engine, &c, &launch) {
@@ -250,7 +245,10 @@ pub fn start(engine: &SimEngine, key: &str, attach: Option<Attach>) -> Result<Ar
             Err(f) => (f.start_error(), f.recorded_code()),
         };
         let c = &mut st.containers[i];
-        c.state.exit_code = failure.1;
+        // Docker leaves an earlier exit code when the failure has none of its own (128, a network setup error).
+        if failure.1 != 128 || c.state.exit_code == 0 {
+            c.state.exit_code = failure.1;
+        }
         c.state.error = failure.0.to_string();
         for ep in c.networks.values_mut() {
             clear_endpoint(ep);
@@ -304,7 +302,7 @@ pub fn start(engine: &SimEngine, key: &str, attach: Option<Attach>) -> Result<Ar
         stdin,
         ..spec
     };
-    let process = match runtime.spawn(spec) {
+    let process = match runtime.spawn_networked(spec, Some(runtime::net::identity(engine, &c.id))) {
         Ok(p) => p,
         Err(e) => {
             let started = c.state.started_at;
@@ -714,7 +712,9 @@ pub fn exec_start(
     } else {
         (stdout, stderr)
     };
-    let process = engine.runtime()?.spawn(runtime::ProcessSpec { stdin, stdout, stderr, ..spec })?;
+    let identity = Some(runtime::net::identity(engine, &c.id));
+    let process =
+        engine.runtime()?.spawn_networked(runtime::ProcessSpec { stdin, stdout, stderr, ..spec }, identity)?;
     Ok(ExecStart::Started(process))
 }
 

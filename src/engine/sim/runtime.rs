@@ -13,6 +13,7 @@
 
 mod copy_up;
 mod host;
+pub mod net;
 mod poll;
 mod stdio;
 #[cfg(test)]
@@ -30,6 +31,7 @@ use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 use super::super::EngineError;
 use host::{State, Ticker};
+pub use net::{NetIdentity, Network};
 pub use stdio::{Captured, Output, Sink, StdinPipe, StdinWriter, stdin_pipe};
 use stdio::{OutputStream, Shared, StdinStream};
 
@@ -197,6 +199,8 @@ pub struct Runtime {
     engine: Engine,
     pre: InstancePre<State>,
     ticker: Ticker,
+    /// Every listener of the processes this runtime runs: the simulation's one network.
+    network: Arc<Network>,
 }
 
 impl Runtime {
@@ -222,12 +226,24 @@ impl Runtime {
         let linker = host::linker(&engine).map_err(|e| local("WASI linker", &e))?;
         let pre = linker.instantiate_pre(&module).map_err(|e| local("linking the toolbox", &e))?;
         let ticker = Ticker::start(&engine).map_err(|e| local("epoch ticker", &e))?;
-        Ok(Runtime { engine, pre, ticker })
+        Ok(Runtime { engine, pre, ticker, network: Arc::default() })
     }
 
     /// Starts a process on its own thread. Returns once it is set up; an error means it never ran (a root or
     /// mount folder that cannot be opened, a memory limit below what the module needs to start).
     pub fn spawn(&self, spec: ProcessSpec) -> Result<Process, EngineError> {
+        self.spawn_networked(spec, None)
+    }
+
+    /// The network every process of this runtime is on (the shell's `curl` connects through it).
+    #[must_use]
+    pub fn network(&self) -> &Arc<Network> {
+        &self.network
+    }
+
+    /// Starts a process in a container's network namespace (`None`: a namespace of its own, loopback only, as
+    /// with `--network none`).
+    pub fn spawn_networked(&self, spec: ProcessSpec, identity: Option<NetIdentity>) -> Result<Process, EngineError> {
         let local = |what: &str, e: &dyn fmt::Display| EngineError::Local(format!("{what}: {e}"));
         let shared = match spec.stdin {
             Stdin::Null => Shared::with_input(&[]),
@@ -263,7 +279,8 @@ impl Runtime {
             preopens.push((m.host.clone(), !m.read_only));
         }
 
-        let state = State::new(wasi.build_p1(), shared.clone(), spec.limits, preopens, origin);
+        let net = net::Ctx::new(self.network.clone(), identity);
+        let state = State::new(wasi.build_p1(), shared.clone(), spec.limits, preopens, origin, net);
         let mut store = Store::new(&self.engine, state);
         host::configure_store(&mut store);
         let instance = self.pre.instantiate(&mut store).map_err(|e| local("starting the process", &e))?;

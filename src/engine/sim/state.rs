@@ -17,6 +17,20 @@ pub struct State {
     pub containers: Vec<Container>,
     pub volumes: Vec<Volume>,
     pub networks: Vec<Network>,
+    /// `docker build`'s cache: a step's key (a digest of its parent's key and its inputs) and what it made.
+    #[serde(default)]
+    pub build_cache: BTreeMap<String, CachedStep>,
+}
+
+/// What a build step made, kept so a later build with the same key reuses it instead of running it again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedStep {
+    /// The layer (a folder under `sim/layers/`) the step made.
+    pub layer: String,
+    /// The bytes it holds, for `docker history`.
+    pub size: i64,
+    /// When the step first ran, Unix nanoseconds: a cached step keeps its time, so the image id stays the same.
+    pub created: i128,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +45,15 @@ pub struct ImageConfig {
     pub volumes: Vec<String>,
     pub labels: Labels,
     pub stop_signal: Option<String>,
+    /// `ONBUILD` instructions as written after the keyword, run when a build uses this image as its base.
+    #[serde(default)]
+    pub on_build: Vec<String>,
+    /// `HEALTHCHECK`'s test (`CMD-SHELL …`, `CMD …` or `NONE`); empty when the image has none.
+    #[serde(default)]
+    pub healthcheck: Vec<String>,
+    /// `SHELL`, when a build set one.
+    #[serde(default)]
+    pub shell: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +154,9 @@ pub struct Endpoint {
     pub gateway: String,
     pub mac_address: String,
     pub aliases: Vec<String>,
+    /// The address asked for with `--ip` (`run`, `network connect`), given at every start; empty for any.
+    #[serde(default)]
+    pub ipam_ip: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,6 +239,8 @@ pub struct Volume {
     pub options: BTreeMap<String, String>,
 }
 
+// Docker's network resource holds these as independent booleans.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Network {
     pub id: String,
@@ -227,6 +255,18 @@ pub struct Network {
     pub options: BTreeMap<String, String>,
     /// True for `bridge`, `host` and `none`, which cannot be removed.
     pub predefined: bool,
+    /// `--ip-range`: where container addresses come from, inside the subnet; empty for all of it.
+    #[serde(default)]
+    pub ip_range: String,
+    #[serde(default)]
+    pub attachable: bool,
+    /// True when the user gave `--subnet`: only then does Docker accept `--ip`.
+    #[serde(default)]
+    pub user_subnet: bool,
+    /// True when the user gave `--gateway`; `inspect` shows a gateway IPAM picked only for a network whose
+    /// subnet IPAM picked too.
+    #[serde(default)]
+    pub user_gateway: bool,
 }
 
 /// Nanoseconds since the Unix epoch, now.

@@ -55,6 +55,8 @@ pub struct CreateRequest {
     pub publish_all: bool,
     pub network: Option<String>,
     pub network_aliases: Vec<String>,
+    /// `--ip`: the address asked for on the container's network.
+    pub ip: Option<String>,
     pub auto_remove: bool,
     pub tty: bool,
     pub open_stdin: bool,
@@ -111,6 +113,51 @@ impl From<&ContainerConfig> for CreateRequest {
             ..CreateRequest::default()
         }
     }
+}
+
+/// The endpoints a new container starts with: one on its network (none for `container:…`, which shares another
+/// container's), with the daemon's checks of `--ip` and `-p` against the network mode. A network that does not
+/// exist is no error yet: Docker 28 reports it when the container starts.
+fn network_endpoints(st: &State, req: &CreateRequest, net_name: &str) -> Result<BTreeMap<String, Endpoint>> {
+    let mut nets = BTreeMap::new();
+    if let Some(other) = net_name.strip_prefix("container:") {
+        super::find(st, other)?;
+        if !req.ports.is_empty() || req.publish_all {
+            return Err(bad("conflicting options: port publishing and the container type network mode".into()));
+        }
+        return Ok(nets);
+    }
+    let wanted = req.ip.clone().unwrap_or_default();
+    let Some(n) = st.network(net_name) else {
+        nets.insert(
+            net_name.to_string(),
+            Endpoint { aliases: req.network_aliases.clone(), ipam_ip: wanted, ..Endpoint::default() },
+        );
+        return Ok(nets);
+    };
+    let net = &st.networks[n];
+    if !wanted.is_empty() {
+        if net.predefined {
+            return Err(bad("user specified IP address is supported on user defined networks only".into()));
+        }
+        if !net.user_subnet {
+            return Err(bad(
+                "user specified IP address is supported only when connecting to networks with user configured subnets"
+                    .into(),
+            ));
+        }
+        super::super::networks::check_wanted_ip(st, net, &wanted)?;
+    }
+    nets.insert(
+        net.name.clone(),
+        Endpoint {
+            network_id: net.id.clone(),
+            aliases: req.network_aliases.clone(),
+            ipam_ip: wanted,
+            ..Endpoint::default()
+        },
+    );
+    Ok(nets)
 }
 
 fn bad(message: String) -> EngineError {
@@ -228,15 +275,9 @@ pub fn create(engine: &SimEngine, req: &CreateRequest) -> Result<String> {
         if entrypoint.is_empty() && cmd.is_empty() {
             return Err(bad("no command specified".to_string()));
         }
-        let network_mode = req.network.clone().unwrap_or_else(|| "bridge".to_string());
+        let network_mode = req.network.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "bridge".to_string());
         let net_name = if network_mode == "default" { "bridge".to_string() } else { network_mode.clone() };
-        let Some(net_index) = st.network(&net_name) else {
-            return Err(EngineError::NotFound(format!("network {net_name} not found")));
-        };
-        let net = st.networks[net_index].clone();
-        if !req.network_aliases.is_empty() && net.predefined {
-            return Err(bad("network-scoped alias is supported only for containers in user defined networks".into()));
-        }
+        let nets = network_endpoints(st, req, &net_name)?;
 
         // Mounts: what was asked, then the image's VOLUME paths not already covered (anonymous volumes).
         let mut mounts: Vec<MountPoint> = Vec::new();
@@ -286,11 +327,6 @@ pub fn create(engine: &SimEngine, req: &CreateRequest) -> Result<String> {
             Some(n) => n.trim_start_matches('/').to_string(),
             None => generated_name(st, &id),
         };
-        let mut nets = BTreeMap::new();
-        nets.insert(
-            net.name.clone(),
-            Endpoint { network_id: net.id.clone(), aliases: req.network_aliases.clone(), ..Endpoint::default() },
-        );
         let spec = ContainerSpec {
             hostname: req.hostname.clone().filter(|h| !h.is_empty()).unwrap_or_else(|| id[..12].to_string()),
             user: req.user.clone().unwrap_or_else(|| img.config.user.clone()),
@@ -355,7 +391,7 @@ pub fn create(engine: &SimEngine, req: &CreateRequest) -> Result<String> {
         for layer in &img.layers {
             link_tree(&engine.layer_dir(layer), &rootfs)?;
         }
-        super::write_etc(&rootfs, &c)?;
+        super::write_etc(st, &rootfs, &c)?;
         st.containers.push(c);
         Ok(id.clone())
     });

@@ -175,8 +175,11 @@ fn delete_helper(st: &mut State, id: &str, force: bool, prune: bool, quiet: bool
         .collect();
     // A container's read/write layer holds its image's layers, as Docker's layer store counts references.
     let held = st.containers.iter().any(|c| c.image_id == img.id);
+    // Layers a build made stay in BuildKit's cache (with the layers under them) until `docker builder prune`,
+    // so deleting the image lists and removes none of them, as Docker does.
+    let build_cache: HashSet<&str> = st.build_cache.values().map(|c| c.layer.as_str()).collect();
     for k in (0..chains.len()).rev() {
-        if held || others.iter().any(|(c, _)| c.contains(&chains[k])) {
+        if held || build_cache.contains(img.layers[k].as_str()) || others.iter().any(|(c, _)| c.contains(&chains[k])) {
             break;
         }
         out.lines.push(format!("Deleted: {}", chains[k]));

@@ -1,6 +1,6 @@
 //! What the host adds to wasmtime-wasi: the store's state and limits, the epoch ticker, the linker with the WASI
 //! functions it shadows (`proc_exit` here, `poll_oneoff` in `poll`, `path_open`, `fd_close` and `fd_renumber` in
-//! `copy_up`) and `docklings::pending_signal`, and how a run's result becomes an exit status.
+//! `copy_up`), `docklings::pending_signal` and the `docklings_net` sockets (in `net`), and how a run's result becomes an exit status.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -12,6 +12,7 @@ use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::{HostMonotonicClock, I32Exit};
 
 use super::copy_up::{self, FsGuard};
+use super::net;
 use super::poll::poll_oneoff;
 use super::stdio::Shared;
 use super::{ExitReason, ExitStatus, Limits};
@@ -44,6 +45,8 @@ pub(super) struct State {
     pub(super) fs: FsGuard,
     /// Time zero of the guest's monotonic clock.
     pub(super) clock_origin: Instant,
+    /// Its sockets (`docklings_net`).
+    pub(super) net: net::Ctx,
 }
 
 impl State {
@@ -53,6 +56,7 @@ impl State {
         limits: Limits,
         preopens: Vec<(PathBuf, bool)>,
         clock_origin: Instant,
+        net: net::Ctx,
     ) -> State {
         let cpu_ticks = limits.cpu.map(|d| u64::try_from(d.as_millis().div_ceil(TICK.as_millis())).unwrap_or(u64::MAX));
         State {
@@ -62,6 +66,7 @@ impl State {
             cpu: CpuBudget { ticks: 0, max: cpu_ticks, exceeded: false },
             fs: FsGuard::new(preopens),
             clock_origin,
+            net,
         }
     }
 }
@@ -155,6 +160,7 @@ pub(super) fn linker(engine: &Engine) -> wasmtime::Result<Linker<State>> {
     })?;
     linker.func_wrap("docklings", "pending_signal", |caller: Caller<'_, State>| caller.data().shared.take_signal())?;
     linker.allow_shadowing(false);
+    net::add_to_linker(&mut linker)?;
     Ok(linker)
 }
 

@@ -226,7 +226,7 @@ fn network_settings(st: &State, c: &Container) -> Value {
     let sandbox = if started { derived(&c.id, "sandbox") } else { String::new() };
     let key = if started { format!("/var/run/docker/netns/{}", &sandbox[..12]) } else { String::new() };
     let mut ports: BTreeMap<String, Value> = BTreeMap::new();
-    if running {
+    if running && crate::engine::sim::networks::has_own_ports(c) {
         for p in &c.spec.exposed_ports {
             let bound: Vec<Value> = c
                 .ports
@@ -374,47 +374,9 @@ pub fn container_json(engine: &SimEngine, st: &State, c: &Container, size: bool)
     Value::Object(m)
 }
 
-/// `docker network inspect`'s JSON for one network (Docker 28.2's order).
+/// `docker network inspect`'s JSON for one network, which `docker inspect` prints too.
 pub fn network_json(st: &State, n: &Network) -> Value {
-    let mut containers = Map::new();
-    for c in st.containers.iter().filter(|c| c.state.status == Status::Running) {
-        if let Some(ep) = c.networks.get(&n.name) {
-            containers.insert(
-                c.id.clone(),
-                json!({
-                    "Name": c.name,
-                    "EndpointID": derived(&c.id, &format!("endpoint {}", n.name)),
-                    "MacAddress": ep.mac_address,
-                    "IPv4Address": if ep.ip_address.is_empty() { String::new() } else { format!("{}/{}", ep.ip_address, ep.ip_prefix_len) },
-                    "IPv6Address": "",
-                }),
-            );
-        }
-    }
-    let config: Vec<Value> =
-        if n.subnet.is_empty() { Vec::new() } else { vec![json!({"Subnet": n.subnet, "Gateway": n.gateway})] };
-    json!({
-        "Name": n.name,
-        "Id": n.id,
-        "Created": rfc3339(n.created),
-        "Scope": n.scope,
-        "Driver": n.driver,
-        "EnableIPv4": true,
-        "EnableIPv6": false,
-        "IPAM": {
-            "Driver": "default",
-            "Options": if n.predefined { Value::Null } else { json!({}) },
-            "Config": config,
-        },
-        "Internal": n.internal,
-        "Attachable": false,
-        "Ingress": false,
-        "ConfigFrom": { "Network": "" },
-        "ConfigOnly": false,
-        "Containers": containers,
-        "Options": n.options,
-        "Labels": n.labels,
-    })
+    super::super::networks::network_json(st, n)
 }
 
 /// `docker container inspect [-f F] [-s] CONTAINER...`

@@ -37,6 +37,8 @@ pub struct RunOptions {
     /// A `--mount type=` the daemon does not know: it refuses the container with
     /// `invalid mount config for type "T": mount type unknown`.
     pub unknown_mount_type: Option<String>,
+    /// What the CLI warns about on stderr before it creates the container (published ports on `host`).
+    pub warnings: Vec<String>,
 }
 
 /// A `--mount` value read.
@@ -146,6 +148,20 @@ pub fn parse(inv: &Invocation, run: bool) -> Result<RunOptions, OptionError> {
         }
     }
 
+    // The CLI's own checks of the network options (`parseNetworkOpts`): aliases need a user-defined network, and
+    // the host's network stack has no ports to publish.
+    let network = value(inv, "network").map(str::to_string);
+    let mode = network.as_deref().unwrap_or("default");
+    let user_defined = !matches!(mode, "default" | "bridge" | "host" | "none") && !mode.starts_with("container:");
+    let network_aliases: Vec<String> = inv.flags_named("network-alias").filter_map(|f| f.value.clone()).collect();
+    if !network_aliases.is_empty() && !user_defined {
+        return Err(OptionError::Parse("network-scoped aliases are only supported for user-defined networks".into()));
+    }
+    let mut warnings = Vec::new();
+    if mode == "host" && !ports.is_empty() {
+        warnings.push("WARNING: Published ports are discarded when using host network mode".to_string());
+    }
+
     let entrypoint = inv.flag("entrypoint").map(|f| {
         let v = f.value.clone().unwrap_or_default();
         if v.is_empty() { Vec::new() } else { vec![v] }
@@ -162,8 +178,9 @@ pub fn parse(inv: &Invocation, run: bool) -> Result<RunOptions, OptionError> {
         ports,
         expose,
         publish_all: inv.has("publish-all"),
-        network: value(inv, "network").map(str::to_string),
-        network_aliases: inv.flags_named("network-alias").filter_map(|f| f.value.clone()).collect(),
+        network,
+        network_aliases,
+        ip: value(inv, "ip").map(str::to_string),
         auto_remove: inv.has("rm"),
         tty: inv.has("tty"),
         open_stdin: interactive,
@@ -173,7 +190,7 @@ pub fn parse(inv: &Invocation, run: bool) -> Result<RunOptions, OptionError> {
         hostname: value(inv, "hostname").map(str::to_string),
         stop_signal: value(inv, "stop-signal").map(str::to_string),
     };
-    Ok(RunOptions { request, detach, pull, quiet: inv.has("quiet"), unknown_mount_type })
+    Ok(RunOptions { request, detach, pull, quiet: inv.has("quiet"), unknown_mount_type, warnings })
 }
 
 /// `-e NAME=value`, or `-e NAME` for the variable's value in the environment docker runs in (left out when it

@@ -65,7 +65,7 @@ pub fn status_text(c: &Container, now: i128) -> String {
 /// A running container's ports as the container list reports them: published ones with their host address,
 /// exposed ones without.
 pub fn port_summaries(c: &Container) -> Vec<PortSummary> {
-    if c.state.status != Status::Running {
+    if c.state.status != Status::Running || !crate::engine::sim::networks::has_own_ports(c) {
         return Vec::new();
     }
     let split = |p: &str| {

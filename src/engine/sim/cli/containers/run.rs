@@ -37,7 +37,12 @@ fn parse_error(command: &str, message: &str) -> Failure {
 fn read_options(inv: &Invocation, io: &mut Io, run: bool) -> Result<RunOptions, Outcome> {
     let command = if run { "run" } else { "create" };
     match options::parse(inv, run) {
-        Ok(o) => Ok(o),
+        Ok(o) => {
+            for w in &o.warnings {
+                io.err(&format!("{w}\n"));
+            }
+            Ok(o)
+        }
         Err(OptionError::Parse(m)) => Err(Err(parse_error(command, &m))),
         Err(OptionError::Flag { name, given, why }) => Err(Ok(flag_value_error(inv, io, name, &given, &why))),
     }

@@ -1,0 +1,267 @@
+//! The files a build works on: the context folder (read once per build, `.dockerignore` honoured, each file's
+//! bytes hashed so `COPY` can be keyed on content as BuildKit keys it), the scratch root file systems `RUN` runs
+//! on (hard-linked from the layers, as a container's is), what a step changed, and layers stored under their
+//! content digest.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::dockerignore::DockerIgnore;
+use crate::engine::sim::hex;
+use crate::engine::{EngineError, Result};
+
+fn local(path: &Path) -> impl Fn(std::io::Error) -> EngineError + '_ {
+    move |e| EngineError::Local(format!("{}: {e}", path.display()))
+}
+
+/// One entry of a file tree, by `/`-separated path relative to its root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Dir,
+    /// Mode bits and the content's digest.
+    File {
+        mode: u32,
+        size: u64,
+        digest: String,
+    },
+    Link(String),
+}
+
+/// A folder read into memory: every path with what is there, sorted, so digests do not depend on the order the
+/// file system lists entries in.
+#[derive(Clone, Debug, Default)]
+pub struct Tree {
+    pub root: PathBuf,
+    pub entries: BTreeMap<String, Entry>,
+}
+
+#[cfg(unix)]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o7777
+}
+
+#[cfg(not(unix))]
+fn mode_of(_meta: &fs::Metadata) -> u32 {
+    0o644
+}
+
+fn digest_file(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).map_err(local(path))?;
+    Ok(hex(&Sha256::digest(&bytes)))
+}
+
+impl Tree {
+    /// Reads `root`, leaving out what `ignore` excludes (the `.dockerignore` rules of the context).
+    pub fn read(root: &Path, ignore: Option<&DockerIgnore>) -> Result<Tree> {
+        let mut tree = Tree { root: root.to_path_buf(), entries: BTreeMap::new() };
+        tree.walk(root, "", ignore)?;
+        Ok(tree)
+    }
+
+    fn walk(&mut self, dir: &Path, prefix: &str, ignore: Option<&DockerIgnore>) -> Result<()> {
+        for entry in fs::read_dir(dir).map_err(local(dir))? {
+            let entry = entry.map_err(local(dir))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+            if ignore.is_some_and(|i| i.is_excluded(&rel)) {
+                continue;
+            }
+            let path = entry.path();
+            let meta = fs::symlink_metadata(&path).map_err(local(&path))?;
+            if meta.is_dir() {
+                self.entries.insert(rel.clone(), Entry::Dir);
+                self.walk(&path, &rel, ignore)?;
+            } else if meta.file_type().is_symlink() {
+                let target = fs::read_link(&path).map_err(local(&path))?;
+                self.entries.insert(rel, Entry::Link(target.to_string_lossy().into_owned()));
+            } else {
+                let digest = digest_file(&path)?;
+                self.entries.insert(rel, Entry::File { mode: mode_of(&meta), size: meta.len(), digest });
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes the entries hold.
+    #[must_use]
+    pub fn size(&self) -> u64 {
+        self.entries.values().map(|e| if let Entry::File { size, .. } = e { *size } else { 0 }).sum()
+    }
+}
+
+/// The digest of a set of entries (path, kind, mode, content), the content-addressed id of a layer holding them.
+#[must_use]
+pub fn digest_entries<'a>(entries: impl IntoIterator<Item = (&'a String, &'a Entry)>) -> String {
+    let mut h = Sha256::new();
+    for (path, entry) in entries {
+        h.update(path.as_bytes());
+        match entry {
+            Entry::Dir => h.update(b"\0dir\0"),
+            Entry::File { mode, digest, .. } => {
+                h.update(format!("\0file {mode:o} {digest}\0").as_bytes());
+            }
+            Entry::Link(t) => h.update(format!("\0link {t}\0").as_bytes()),
+        }
+    }
+    hex(&h.finalize())
+}
+
+/// Lays a layer over a root file system: folders made, files hard-linked (copied where linking fails), links
+/// recreated. Hard links are safe: the runtime copies a linked file up before a process writes it.
+pub fn link_tree(src: &Path, dest: &Path) -> Result<()> {
+    fs::create_dir_all(dest).map_err(local(dest))?;
+    for entry in fs::read_dir(src).map_err(local(src))? {
+        let entry = entry.map_err(local(src))?;
+        let ty = entry.file_type().map_err(local(src))?;
+        let to = dest.join(entry.file_name());
+        if ty.is_dir() {
+            link_tree(&entry.path(), &to)?;
+            continue;
+        }
+        if fs::symlink_metadata(&to).is_ok() {
+            let _ = fs::remove_file(&to).or_else(|_| fs::remove_dir_all(&to));
+        }
+        if ty.is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(fs::read_link(entry.path()).map_err(local(src))?, &to).map_err(local(&to))?;
+        } else if fs::hard_link(entry.path(), &to).is_err() {
+            fs::copy(entry.path(), &to).map_err(local(&to))?;
+        }
+    }
+    Ok(())
+}
+
+/// What identifies a file's version cheaply: inode, size and modification time.
+type Stamp = (u64, u64, i128);
+
+#[cfg(unix)]
+fn stamp(meta: &fs::Metadata) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    (meta.ino(), meta.size(), i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()))
+}
+
+#[cfg(not(unix))]
+fn stamp(meta: &fs::Metadata) -> Stamp {
+    let t = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    (0, meta.len(), t.map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0)))
+}
+
+/// The stamps of every path under a root, taken before a `RUN` so its changes can be found after it.
+pub fn snapshot(root: &Path) -> HashMap<String, Stamp> {
+    let mut out = HashMap::new();
+    let mut stack = vec![(root.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = stack.pop() {
+        let Ok(read) = fs::read_dir(&dir) else { continue };
+        for entry in read.flatten() {
+            let rel = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+            let Ok(meta) = fs::symlink_metadata(entry.path()) else { continue };
+            if meta.is_dir() {
+                stack.push((entry.path(), rel.clone()));
+                out.insert(rel, (0, 0, 0));
+            } else {
+                out.insert(rel, stamp(&meta));
+            }
+        }
+    }
+    out
+}
+
+/// Copies what changed since `before` (new or rewritten files, links and new folders) from `root` into `layer`.
+/// Deleted files are not recorded: the simulation has no whiteouts, so a `RUN rm` does not hide a lower file.
+pub fn copy_changes(root: &Path, before: &HashMap<String, Stamp>, layer: &Path) -> Result<()> {
+    fs::create_dir_all(layer).map_err(local(layer))?;
+    for (rel, now) in snapshot(root) {
+        let changed = match before.get(&rel) {
+            None => true,
+            Some(old) => now != (0, 0, 0) && *old != now,
+        };
+        if !changed {
+            continue;
+        }
+        let from = root.join(rel.trim_start_matches('/'));
+        let to = layer.join(rel.trim_start_matches('/'));
+        let meta = fs::symlink_metadata(&from).map_err(local(&from))?;
+        if meta.is_dir() {
+            fs::create_dir_all(&to).map_err(local(&to))?;
+            continue;
+        }
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(local(parent))?;
+        }
+        if meta.file_type().is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(fs::read_link(&from).map_err(local(&from))?, &to).map_err(local(&to))?;
+        } else {
+            fs::copy(&from, &to).map_err(local(&to))?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves a finished layer folder into the layer store under its digest (kept when already there), and returns
+/// the digest and the bytes it holds.
+pub fn store_layer(layers_dir: &Path, tmp: &Path) -> Result<(String, i64)> {
+    let tree = Tree::read(tmp, None)?;
+    let id = digest_entries(&tree.entries);
+    let dest = layers_dir.join(&id);
+    if dest.exists() {
+        let _ = fs::remove_dir_all(tmp);
+    } else {
+        fs::rename(tmp, &dest).map_err(local(&dest))?;
+    }
+    Ok((id, i64::try_from(tree.size()).unwrap_or(i64::MAX)))
+}
+
+/// Copies one file or folder of a tree to `to` (a folder's content goes into `to`).
+pub fn copy_entry(from: &Path, to: &Path) -> Result<()> {
+    let meta = fs::symlink_metadata(from).map_err(local(from))?;
+    if meta.is_dir() {
+        crate::engine::sim::images::copy_tree(from, to)
+    } else {
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(local(parent))?;
+        }
+        if meta.file_type().is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(fs::read_link(from).map_err(local(from))?, to).map_err(local(to))?;
+            Ok(())
+        } else {
+            fs::copy(from, to).map(|_| ()).map_err(local(to))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_digests_follow_content_only() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        for d in [a.path(), b.path()] {
+            fs::create_dir_all(d.join("app")).unwrap();
+            fs::write(d.join("app/x"), "1").unwrap();
+        }
+        let da = digest_entries(&Tree::read(a.path(), None).unwrap().entries);
+        assert_eq!(da, digest_entries(&Tree::read(b.path(), None).unwrap().entries));
+        fs::write(b.path().join("app/x"), "2").unwrap();
+        assert_ne!(da, digest_entries(&Tree::read(b.path(), None).unwrap().entries));
+    }
+
+    #[test]
+    fn changes_are_what_a_step_wrote() {
+        let root = tempfile::tempdir().unwrap();
+        fs::write(root.path().join("old"), "o").unwrap();
+        let before = snapshot(root.path());
+        fs::create_dir(root.path().join("new")).unwrap();
+        fs::write(root.path().join("new/f"), "n").unwrap();
+        let layer = tempfile::tempdir().unwrap();
+        copy_changes(root.path(), &before, &layer.path().join("l")).unwrap();
+        let t = Tree::read(&layer.path().join("l"), None).unwrap();
+        assert_eq!(t.entries.keys().collect::<Vec<_>>(), ["new", "new/f"]);
+    }
+}

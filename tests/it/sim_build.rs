@@ -1,0 +1,361 @@
+//! `docker build` on the simulated engine, driven through `sim::cli::run` as `docklings shell` drives it: the
+//! BuildKit progress a learner sees (times masked), the cache across instruction orders and across engine
+//! restarts, the images, history and inspect output a build leaves, and BuildKit's errors.
+
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+
+use docklings::engine::sim::{self, SimEngine};
+use docklings::engine::{BuildOptions, Engine};
+
+struct Out {
+    stdout: String,
+    stderr: String,
+    status: i32,
+}
+
+fn open(home: &Path) -> Arc<SimEngine> {
+    SimEngine::open(&home.join("sim")).expect("the simulated engine opens")
+}
+
+fn docker(engine: &Arc<SimEngine>, words: &[&str]) -> Out {
+    let argv: Vec<String> = std::iter::once("docker").chain(words.iter().copied()).map(str::to_string).collect();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let status = {
+        let mut io = sim::cli::Io { stdout: &mut stdout, stderr: &mut stderr, stdin: None, tty: false };
+        sim::cli::run(engine, &argv, &mut io)
+    };
+    Out { stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap(), status }
+}
+
+/// Replaces BuildKit's times (`DONE 0.1s`, `#7 0.123 hi`) and digests so output can be compared.
+fn mask(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let mut words: Vec<String> = l.split(' ').map(str::to_string).collect();
+            if words.len() >= 3 && words[0].starts_with('#') && words[1] == "DONE" {
+                words[2] = "<t>".into();
+            }
+            if words.len() >= 2
+                && words[0].starts_with('#')
+                && words[1].contains('.')
+                && words[1].chars().all(|c| c.is_ascii_digit() || c == '.')
+            {
+                words[1] = "<t>".into();
+            }
+            for w in &mut words {
+                if let Some(i) = w.find("sha256:") {
+                    w.replace_range(i.., "sha256:<id>");
+                }
+            }
+            words.join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A context with the seed's Node app, in busybox terms: a RUN that reads package.json and writes files, as
+/// `npm install` would.
+fn node_like_context(dir: &Path, manifest_first: bool) {
+    fs::create_dir_all(dir).unwrap();
+    fs::write(dir.join("package.json"), "{\"dependencies\":{\"left-pad\":\"1.3.0\"}}\n").unwrap();
+    fs::write(dir.join("app.js"), "console.log('hi')\n").unwrap();
+    fs::write(dir.join(".dockerignore"), "secret.txt\n").unwrap();
+    fs::write(dir.join("secret.txt"), "do not copy\n").unwrap();
+    let copy = if manifest_first { "COPY package.json .\n" } else { "COPY . .\n" };
+    let rest = if manifest_first { "COPY . .\n" } else { "" };
+    fs::write(
+        dir.join("Dockerfile"),
+        format!(
+            "FROM busybox:latest\nWORKDIR /app\n{copy}RUN mkdir -p node_modules && cat package.json > node_modules/deps.json && echo installed\n{rest}EXPOSE 80\nCMD [\"node\", \"app.js\"]\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn cached_lines(stderr: &str) -> usize {
+    stderr.lines().filter(|l| l.ends_with(" CACHED")).count()
+}
+
+#[test]
+fn first_build_prints_buildkit_steps_and_makes_an_image() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let ctx = home.path().join("app");
+    node_like_context(&ctx, true);
+    let out = docker(&engine, &["build", "--progress=plain", "-t", "web", ctx.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    let m = mask(&out.stderr);
+    for expected in [
+        "#0 building with \"default\" instance using docker driver",
+        "#1 [internal] load build definition from Dockerfile",
+        "#2 [internal] load metadata for docker.io/library/busybox:latest",
+        "#3 [internal] load .dockerignore",
+        "[1/5] FROM docker.io/library/busybox:latest@sha256:<id>",
+        "[internal] load build context",
+        "[2/5] WORKDIR /app",
+        "[3/5] COPY package.json .",
+        "[4/5] RUN mkdir -p node_modules && cat package.json > node_modules/deps.json && echo installed",
+        "<t> installed",
+        "[5/5] COPY . .",
+        "exporting to image",
+        "writing image sha256:<id> done",
+        "naming to docker.io/library/web:latest done",
+    ] {
+        assert!(m.contains(expected), "missing {expected:?} in\n{m}");
+    }
+    assert_eq!(cached_lines(&out.stderr), 0);
+    let images = docker(&engine, &["images", "--format", "{{.Repository}}:{{.Tag}}", "web"]);
+    assert_eq!(images.stdout, "web:latest\n");
+    let cfg = docker(
+        &engine,
+        &["image", "inspect", "-f", "{{json .Config.Cmd}} {{.Config.WorkingDir}} {{json .Config.ExposedPorts}}", "web"],
+    );
+    assert_eq!(cfg.stdout, "[\"node\",\"app.js\"] /app {\"80/tcp\":{}}\n");
+    // The image really holds what the steps made, and .dockerignore kept the secret out.
+    let run = docker(&engine, &["run", "--rm", "web", "cat", "/app/node_modules/deps.json", "/app/app.js"]);
+    assert_eq!(run.stdout, "{\"dependencies\":{\"left-pad\":\"1.3.0\"}}\nconsole.log('hi')\n", "{}", run.stderr);
+    let secret = docker(&engine, &["run", "--rm", "web", "ls", "/app"]);
+    assert!(!secret.stdout.contains("secret.txt"), "{}", secret.stdout);
+    assert!(secret.stdout.contains("package.json"));
+}
+
+#[test]
+fn cache_reruns_only_what_changed_and_follows_instruction_order() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let ctx = home.path().join("app");
+    node_like_context(&ctx, true);
+    let dir = ctx.to_str().unwrap();
+    let first = docker(&engine, &["build", "-q", "-t", "web", dir]);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    // Unchanged: every step cached, the same image.
+    let again = docker(&engine, &["build", "--progress=plain", "-t", "web", dir]);
+    assert_eq!(cached_lines(&again.stderr), 4, "{}", again.stderr);
+    assert!(!again.stderr.contains("writing image"), "the same image is named again: {}", again.stderr);
+    let same = docker(&engine, &["build", "-q", "-t", "web", dir]);
+    assert_eq!(same.stdout, first.stdout);
+    // app.js changed: the install stays cached, the last COPY reruns.
+    fs::write(ctx.join("app.js"), "console.log('changed')\n").unwrap();
+    let changed = docker(&engine, &["build", "--progress=plain", "-t", "web", dir]);
+    let lines: Vec<&str> = changed.stderr.lines().collect();
+    let after = |step: &str| lines.iter().position(|l| l.contains(step)).map(|i| lines[i + 1]).unwrap_or_default();
+    assert!(after("RUN mkdir").ends_with(" CACHED"), "{}", changed.stderr);
+    assert!(after("[5/5] COPY . .").contains("DONE"), "{}", changed.stderr);
+    assert_eq!(cached_lines(&changed.stderr), 3);
+    // The old image is left dangling.
+    let dangling = docker(&engine, &["images", "-f", "dangling=true", "-q"]);
+    assert_eq!(dangling.stdout.lines().count(), 1, "{}", dangling.stdout);
+    assert_eq!(docker(&engine, &["images", "--format", "{{.Tag}}", "web"]).stdout, "latest\n");
+
+    // COPY . . first: the change to app.js reruns the install.
+    let ctx2 = home.path().join("app2");
+    node_like_context(&ctx2, false);
+    let dir2 = ctx2.to_str().unwrap();
+    assert_eq!(docker(&engine, &["build", "-q", "-t", "web2", dir2]).status, 0);
+    fs::write(ctx2.join("app.js"), "console.log('changed')\n").unwrap();
+    let out = docker(&engine, &["build", "--progress=plain", "-t", "web2", dir2]);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let run_at = lines.iter().position(|l| l.contains("RUN mkdir")).unwrap();
+    assert!(lines[run_at + 1].contains(" installed"), "the install reran: {}", out.stderr);
+
+    // The cache lives in the saved state: a new engine process reuses it.
+    drop(engine);
+    let reopened = open(home.path());
+    let warm = docker(&reopened, &["build", "--progress=plain", "-t", "web", dir]);
+    assert_eq!(cached_lines(&warm.stderr), 4, "{}", warm.stderr);
+    // --no-cache runs everything.
+    let cold = docker(&reopened, &["build", "--progress=plain", "--no-cache", "-t", "web", dir]);
+    assert_eq!(cached_lines(&cold.stderr), 0, "{}", cold.stderr);
+}
+
+#[test]
+fn history_inspect_and_prune_follow_docker() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let ctx = home.path().join("app");
+    node_like_context(&ctx, true);
+    let dir = ctx.to_str().unwrap();
+    assert_eq!(docker(&engine, &["build", "-q", "--label", "lesson=build", "-t", "web", "-t", "web:1", dir]).status, 0);
+    let h = docker(&engine, &["history", "--no-trunc", "--format", "{{.CreatedBy}}|{{.Comment}}", "web"]);
+    let top: Vec<&str> = h.stdout.lines().take(6).collect();
+    assert_eq!(
+        top,
+        [
+            "CMD [\"node\" \"app.js\"]|buildkit.dockerfile.v0",
+            "EXPOSE map[80/tcp:{}]|buildkit.dockerfile.v0",
+            "COPY . . # buildkit|buildkit.dockerfile.v0",
+            "RUN /bin/sh -c mkdir -p node_modules && cat package.json > node_modules/deps.json && echo installed # buildkit|buildkit.dockerfile.v0",
+            "COPY package.json . # buildkit|buildkit.dockerfile.v0",
+            "WORKDIR /app|buildkit.dockerfile.v0",
+        ]
+    );
+    let ids = docker(&engine, &["history", "-q", "web"]);
+    assert!(ids.stdout.lines().skip(1).all(|l| l == "<missing>"), "BuildKit leaves no intermediate images");
+    let layers =
+        docker(&engine, &["image", "inspect", "-f", "{{len .RootFS.Layers}} {{.Config.Labels.lesson}}", "web:1"]);
+    let base = docker(&engine, &["image", "inspect", "-f", "{{len .RootFS.Layers}}", "busybox"]);
+    let n: usize = base.stdout.trim().parse().unwrap();
+    assert_eq!(layers.stdout, format!("{} build\n", n + 4));
+    // A rebuild after a change leaves a dangling image; prune removes it and the layers only it used.
+    fs::write(ctx.join("app.js"), "console.log('v2')\n").unwrap();
+    assert_eq!(docker(&engine, &["build", "-q", "-t", "web", "-t", "web:1", dir]).status, 0);
+    let layer_count = || fs::read_dir(home.path().join("sim/layers")).unwrap().count();
+    let before = layer_count();
+    let pruned = docker(&engine, &["image", "prune", "-f"]);
+    assert_eq!(pruned.stdout.matches("deleted: sha256:").count(), 1, "{}", pruned.stdout);
+    assert_eq!(docker(&engine, &["images", "-q", "-f", "dangling=true"]).stdout, "");
+    assert_eq!(layer_count(), before, "BuildKit's cache keeps the layers a build made");
+}
+
+#[test]
+fn multi_stage_args_and_heredocs() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let ctx = home.path().join("ms");
+    fs::create_dir_all(&ctx).unwrap();
+    fs::write(
+        ctx.join("Dockerfile"),
+        "ARG BASE=busybox:latest\nFROM $BASE AS build\nARG GREETING=hello\nENV WHO=world\nRUN echo \"$GREETING $WHO\" > /out.txt\nCOPY <<EOF /note.txt\nnote\nEOF\n\nFROM busybox:latest AS unused\nRUN exit 9\n\nFROM busybox:latest\nCOPY --from=build /out.txt /note.txt /res/\nUSER nobody\nENTRYPOINT [\"cat\"]\nCMD [\"/res/out.txt\"]\n",
+    )
+    .unwrap();
+    let dir = ctx.to_str().unwrap();
+    let out = docker(&engine, &["build", "--progress=plain", "--build-arg", "GREETING=hi", "-t", "ms", dir]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("[build 2/3] RUN echo \"$GREETING $WHO\" > /out.txt"), "{}", out.stderr);
+    assert!(out.stderr.contains("[stage-2 2/2] COPY --from=build /out.txt /note.txt /res/"), "{}", out.stderr);
+    assert!(!out.stderr.contains("exit 9"), "an unneeded stage is not built");
+    let run = docker(&engine, &["run", "--rm", "ms"]);
+    assert_eq!(run.stdout, "hi world\n", "{}", run.stderr);
+    let note = docker(&engine, &["run", "--rm", "ms", "/res/note.txt"]);
+    assert_eq!(note.stdout, "note\n");
+    let user = docker(&engine, &["image", "inspect", "-f", "{{.Config.User}} {{json .Config.Entrypoint}}", "ms"]);
+    assert_eq!(user.stdout, "nobody [\"cat\"]\n");
+    // --target builds the named stage.
+    let t = docker(&engine, &["build", "-q", "--target", "build", "-t", "ms-build", dir]);
+    assert_eq!(t.status, 0, "{}", t.stderr);
+    let env = docker(&engine, &["image", "inspect", "-f", "{{json .Config.Env}}", "ms-build"]);
+    assert!(env.stdout.contains("WHO=world"), "{}", env.stdout);
+}
+
+#[test]
+fn failures_are_worded_as_buildkit_words_them() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let ctx = home.path().join("bad");
+    fs::create_dir_all(&ctx).unwrap();
+    let dir = ctx.to_str().unwrap();
+    fs::write(ctx.join("Dockerfile"), "FROM busybox:latest\nRUN echo before\nRUN echo oops && exit 3\nCMD [\"sh\"]\n")
+        .unwrap();
+    let out = docker(&engine, &["build", "--progress=plain", dir]);
+    assert_eq!(out.status, 1);
+    let m = mask(&out.stderr);
+    assert!(m.contains("#6 [3/3] RUN echo oops && exit 3\n#6 <t> oops\n#6 ERROR: process \"/bin/sh -c echo oops && exit 3\" did not complete successfully: exit code: 3"), "{m}");
+    assert!(m.contains("------\n > [3/3] RUN echo oops && exit 3:\n"), "{m}");
+    assert!(m.contains("Dockerfile:3\n--------------------\n   1 |     FROM busybox:latest\n   2 |     RUN echo before\n   3 | >>> RUN echo oops && exit 3\n   4 |     CMD [\"sh\"]\n--------------------\n"), "{m}");
+    assert!(out.stderr.ends_with("ERROR: failed to build: failed to solve: process \"/bin/sh -c echo oops && exit 3\" did not complete successfully: exit code: 3\n"));
+    // The steps before the failure are cached for the next try.
+    let again = docker(&engine, &["build", "--progress=plain", dir]);
+    assert!(again.stderr.contains("RUN echo before\n#5 CACHED"), "{}", again.stderr);
+
+    fs::write(ctx.join("Dockerfile"), "FROM busybox:latest\nCOPY nope.txt /\n").unwrap();
+    let out = docker(&engine, &["build", "-q", dir]);
+    assert_eq!(out.status, 1);
+    assert!(out.stderr.contains("failed to compute cache key: failed to calculate checksum of ref "), "{}", out.stderr);
+    assert!(out.stderr.contains(": \"/nope.txt\": not found"), "{}", out.stderr);
+
+    fs::write(ctx.join("Dockerfile"), "FROM busybox:latest\nFOO bar\n").unwrap();
+    let out = docker(&engine, &["build", "-q", dir]);
+    assert!(
+        out.stderr.ends_with(
+            "ERROR: failed to build: failed to solve: dockerfile parse error on line 2: unknown instruction: FOO\n"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    fs::write(ctx.join("Dockerfile"), "FROM busybox:latest AS a\nRUN true\n").unwrap();
+    let out = docker(&engine, &["build", "-q", "--target", "b", dir]);
+    assert!(out.stderr.contains("target stage \"b\" could not be found"), "{}", out.stderr);
+}
+
+#[test]
+fn the_engine_trait_builds_and_counts_cached_steps() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let ctx = home.path().join("app");
+    node_like_context(&ctx, true);
+    let options = BuildOptions { context: ctx.clone(), tags: vec!["web".into()], ..BuildOptions::default() };
+    let first = engine.build_image(&options, &mut |_| {}).unwrap();
+    assert_eq!(first.cached_steps, 0);
+    let mut cached = Vec::new();
+    let second = engine
+        .build_image(&options, &mut |e| {
+            if let docklings::engine::BuildEvent::Cached { step } = e {
+                cached.push(step.clone());
+            }
+        })
+        .unwrap();
+    assert_eq!(second.image_id, first.image_id);
+    assert_eq!(second.cached_steps, 4);
+    assert!(cached.iter().any(|s| s.contains("RUN mkdir")), "{cached:?}");
+}
+
+/// The seed's own Dockerfile on `node:18`, with the toolbox's `npm` and `node`: after a change to app.js only
+/// the last COPY reruns and `npm install` shows CACHED; with `COPY . .` first, the install reruns.
+#[test]
+fn the_seeds_node_dockerfile_caches_npm_install() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let seed = |dir: &Path, manifest_first: bool| {
+        fs::create_dir_all(dir).unwrap();
+        fs::write(
+            dir.join("package.json"),
+            "{\n  \"name\": \"web\",\n  \"dependencies\": { \"left-pad\": \"1.3.0\" }\n}\n",
+        )
+        .unwrap();
+        fs::write(dir.join("app.js"), "console.log('hello from app.js');\n").unwrap();
+        let order = if manifest_first {
+            "COPY package.json .\nRUN npm install\nCOPY . .\n"
+        } else {
+            "COPY . .\nRUN npm install\n"
+        };
+        fs::write(
+            dir.join("Dockerfile"),
+            format!("FROM node:18\nWORKDIR /app\n{order}EXPOSE 80\nCMD [\"node\", \"app.js\"]\n"),
+        )
+        .unwrap();
+    };
+    let ctx = home.path().join("seed");
+    seed(&ctx, true);
+    let dir = ctx.to_str().unwrap();
+    let first = docker(&engine, &["build", "--progress=plain", "-t", "web", dir]);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    assert!(first.stderr.contains("[1/5] FROM docker.io/library/node:18@sha256:"), "{}", first.stderr);
+    assert!(first.stderr.contains("[4/5] RUN npm install"), "{}", first.stderr);
+    let run = docker(&engine, &["run", "--rm", "web"]);
+    assert_eq!(run.stdout, "hello from app.js\n", "{}", run.stderr);
+    let modules = docker(&engine, &["run", "--rm", "web", "ls", "node_modules"]);
+    assert!(modules.stdout.contains("left-pad"), "{} {}", modules.stdout, modules.stderr);
+
+    fs::write(ctx.join("app.js"), "console.log('changed');\n").unwrap();
+    let again = docker(&engine, &["build", "--progress=plain", "-t", "web", dir]);
+    let lines: Vec<&str> = again.stderr.lines().collect();
+    let next = |step: &str| lines.iter().position(|l| l.ends_with(step)).map(|i| lines[i + 1]).unwrap_or_default();
+    assert!(next("[4/5] RUN npm install").ends_with(" CACHED"), "{}", again.stderr);
+    assert!(next("[3/5] COPY package.json .").ends_with(" CACHED"));
+    assert!(next("[5/5] COPY . .").contains("DONE"), "{}", again.stderr);
+    assert_eq!(docker(&engine, &["run", "--rm", "web"]).stdout, "changed\n");
+
+    let ctx2 = home.path().join("seed-all-first");
+    seed(&ctx2, false);
+    let dir2 = ctx2.to_str().unwrap();
+    assert_eq!(docker(&engine, &["build", "-q", "-t", "web2", dir2]).status, 0);
+    fs::write(ctx2.join("app.js"), "console.log('changed');\n").unwrap();
+    let out = docker(&engine, &["build", "--progress=plain", "-t", "web2", dir2]);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let at = lines.iter().position(|l| l.ends_with("RUN npm install")).unwrap();
+    assert!(!lines[at + 1].ends_with(" CACHED"), "the install reran: {}", out.stderr);
+}
