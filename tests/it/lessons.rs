@@ -99,3 +99,16 @@ fn check_runs_solutions_and_reports_each_kind_of_failure() {
     let list = docklings(dir.path(), &["lessons", "list", "--dir", "pack"]);
     assert_eq!(stdout(&list), format!("{:<28} Lesson good  (2 steps)\n", "good"));
 }
+
+/// Every built-in lesson, in both languages, on the simulated engine: each goal fails before its step and holds
+/// after the step's solution.
+#[test]
+fn every_built_in_lesson_passes_on_the_simulated_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = docklings(dir.path(), &["lessons", "check", "--engine", "sim"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let en = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/en")).unwrap().count();
+    assert!(en >= 13, "the seed's topics need at least 13 lessons, found {en}");
+    assert!(text.trim_end().ends_with(&format!("{} passed, 0 failed", 2 * en)), "{text}");
+}
