@@ -111,20 +111,18 @@ impl Tutor {
         format!("[{} {}/{} {}] $ ", l.id, self.step + 1, l.steps.len(), self.session.label())
     }
 
+    /// Where the current lesson's files live: `$DOCKLINGS_HOME/work/<lesson id>`.
+    fn work_path(&self) -> PathBuf {
+        self.home.join("work").join(&self.current().lesson.id)
+    }
+
     /// The lesson's work folder under `$DOCKLINGS_HOME`, with the lesson's files written where missing.
     fn work_folder(&self) -> Result<PathBuf> {
         let lesson = &self.current().lesson;
-        let work = self.home.join("work").join(&lesson.id);
+        let work = self.work_path();
         std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
-        for (path, content) in &lesson.files {
-            let to = work.join(path);
-            if !to.exists() {
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::write(&to, content).with_context(|| format!("cannot write {}", to.display()))?;
-            }
-        }
+        verify::set_up(lesson, &work, true)
+            .with_context(|| format!("cannot write the lesson's files in {}", work.display()))?;
         Ok(work)
     }
 
@@ -235,8 +233,7 @@ impl Tutor {
             }
             Session::Sim(_) => remove_resources(self.engine.as_ref(), &lesson.resources),
         }
-        let work = self.work_folder()?;
-        verify::set_up(&lesson, &work)?;
+        verify::set_up(&lesson, &self.work_path(), false)?;
         println!("The lesson starts again from a clean state.");
         self.move_to(0);
         Ok(())

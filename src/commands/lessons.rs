@@ -155,12 +155,19 @@ fn check_all(args: &LessonsArgs, choice: EngineChoice) -> Result<bool> {
     let home = std::env::current_dir().context("cannot read the current folder")?;
     let dir = args.dir.as_ref().map(|d| home.join(d));
     let scratch = tempfile::tempdir().context("cannot make a scratch folder")?;
-    let use_real = match choice {
-        EngineChoice::Real => true,
-        EngineChoice::Sim => false,
-        EngineChoice::Auto => real::connect(&ConnectOptions::from_env()).is_ok(),
+    // One connection and one docker CLI for the whole check; each lesson relabels the CLI.
+    let mut real_runner = match choice {
+        EngineChoice::Sim => None,
+        EngineChoice::Real => {
+            Some(RealRunner { cli: RealCli::new()?, engine: Box::new(real::connect(&ConnectOptions::from_env())?) })
+        }
+        EngineChoice::Auto => match real::connect(&ConnectOptions::from_env()) {
+            Ok(engine) => Some(RealRunner { cli: RealCli::new()?, engine: Box::new(engine) }),
+            Err(_) => None,
+        },
     };
-    println!("checking lessons on the {} engine", if use_real { "real" } else { "simulated" });
+    let sim_cache = crate::home::dir()?.join("sim").join("cache");
+    println!("checking lessons on the {} engine", if real_runner.is_some() { "real" } else { "simulated" });
     for lang in languages(args) {
         let mut loaded = load(dir.as_deref(), lang)?;
         // Files are named as the user named the folder, not by the absolute path read.
@@ -182,21 +189,15 @@ fn check_all(args: &LessonsArgs, choice: EngineChoice) -> Result<bool> {
             let lesson = &entry.lesson;
             let work = scratch.path().join(format!("{lang}-{i}-work"));
             std::fs::create_dir_all(&work)?;
-            verify::set_up(lesson, &work).with_context(|| format!("setting up {}", entry.file))?;
-            let reports = if use_real {
-                let engine: Box<dyn Engine> = Box::new(real::connect(&ConnectOptions::from_env())?);
-                ownership::reset(engine.as_ref(), &lesson.id)?;
-                let mut cli = RealCli::new()?;
-                cli.lesson = Some(lesson.id.clone());
-                let mut runner = RealRunner { cli, engine };
-                let reports = verify::verify(lesson, &mut runner, &work);
+            verify::set_up(lesson, &work, false).with_context(|| format!("setting up {}", entry.file))?;
+            let reports = if let Some(runner) = real_runner.as_mut() {
+                ownership::reset(runner.engine.as_ref(), &lesson.id)?;
+                runner.cli.lesson = Some(lesson.id.clone());
+                let reports = verify::verify(lesson, runner, &work);
                 ownership::reset(runner.engine.as_ref(), &lesson.id)?;
                 reports
             } else {
-                let engine = SimEngine::open_with_cache(
-                    &scratch.path().join(format!("{lang}-{i}-sim")),
-                    &crate::home::dir()?.join("sim").join("cache"),
-                )?;
+                let engine = SimEngine::open_with_cache(&scratch.path().join(format!("{lang}-{i}-sim")), &sim_cache)?;
                 let mut runner = SimRunner { engine };
                 verify::verify(lesson, &mut runner, &work)
             };

@@ -153,8 +153,8 @@ impl SimEngine {
         Ok(self.runtime.get_or_init(|| r))
     }
 
-    /// Runs `f` on the state with this process and others locked out, saving what it changed.
-    pub fn mutate<T>(&self, f: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+    /// Runs `f` on the state loaded from `state.json`, with this process and others locked out.
+    fn locked<T>(&self, f: impl FnOnce(&mut State, &Path) -> Result<T>) -> Result<T> {
         let _guard = self.state_mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let lock = File::options()
             .create(true)
@@ -168,18 +168,26 @@ impl SimEngine {
         if let Some(note) = note {
             *self.notice.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(note);
         }
-        let before = serde_json::to_vec(&st).unwrap_or_default();
-        let out = f(&mut st);
-        if serde_json::to_vec(&st).unwrap_or_default() != before {
-            st.save(&path)?;
-        }
+        let out = f(&mut st, &path);
         drop(lock);
         out
     }
 
-    /// Reads the state without changing it.
+    /// Runs `f` on the state with this process and others locked out, saving what it changed.
+    pub fn mutate<T>(&self, f: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+        self.locked(|st, path| {
+            let before = serde_json::to_vec(&*st).unwrap_or_default();
+            let out = f(st);
+            if serde_json::to_vec(&*st).unwrap_or_default() != before {
+                st.save(path)?;
+            }
+            out
+        })
+    }
+
+    /// Reads the state without changing it: no comparison, no save.
     pub fn read<T>(&self, f: impl FnOnce(&State) -> Result<T>) -> Result<T> {
-        self.mutate(|st| f(st))
+        self.locked(|st, _| f(st))
     }
 
     pub(crate) fn container_dir(&self, id: &str) -> PathBuf {

@@ -2,6 +2,7 @@
 //! engine and the simulated one. A goal that does not hold says what the engine shows instead, for the ✗ line.
 
 use super::goal::{ContainerCheck, Goal, Target};
+use crate::engine::sim::state::normalize_reference;
 use crate::engine::{ContainerDetails, ContainerStatus, Engine, EngineError, ExecOptions, MountKind};
 
 /// The result of checking one goal.
@@ -124,13 +125,7 @@ fn preview(text: &str) -> String {
 
 /// Whether a container's image is the one a goal names (`busybox` means `busybox:latest`).
 fn same_image(have: &str, want: &str) -> bool {
-    let norm = |s: &str| {
-        let s = s.strip_prefix("docker.io/").unwrap_or(s);
-        let s = s.strip_prefix("library/").unwrap_or(s);
-        let last = s.rsplit('/').next().unwrap_or(s);
-        if last.contains(':') || s.contains('@') { s.to_string() } else { format!("{s}:latest") }
-    };
-    have == want || norm(have) == norm(want)
+    have == want || normalize_reference(have) == normalize_reference(want)
 }
 
 fn check_container(engine: &dyn Engine, target: &Target, what: &ContainerCheck) -> Check {

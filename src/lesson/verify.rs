@@ -35,10 +35,13 @@ pub struct StepReport {
     pub transcript: Vec<(String, i32, String)>,
 }
 
-/// Writes the lesson's files into the work folder.
-pub fn set_up(lesson: &Lesson, work: &Path) -> std::io::Result<()> {
+/// Writes the lesson's files into the work folder; with `keep`, files already there (the learner's edits) stay.
+pub fn set_up(lesson: &Lesson, work: &Path, keep: bool) -> std::io::Result<()> {
     for (path, content) in &lesson.files {
         let to = work.join(path);
+        if keep && to.exists() {
+            continue;
+        }
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent)?;
         }

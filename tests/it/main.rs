@@ -13,4 +13,5 @@ mod sim_images;
 mod sim_net;
 mod sim_networks;
 mod sim_node;
+mod sim_support;
 mod transcripts;

@@ -4,30 +4,10 @@
 
 use std::fs;
 use std::path::Path;
-use std::sync::Arc;
 
-use docklings::engine::sim::{self, SimEngine};
 use docklings::engine::{BuildOptions, Engine};
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    status: i32,
-}
-
-fn open(home: &Path) -> Arc<SimEngine> {
-    SimEngine::open(&home.join("sim")).expect("the simulated engine opens")
-}
-
-fn docker(engine: &Arc<SimEngine>, words: &[&str]) -> Out {
-    let argv: Vec<String> = std::iter::once("docker").chain(words.iter().copied()).map(str::to_string).collect();
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let status = {
-        let mut io = sim::cli::Io { stdout: &mut stdout, stderr: &mut stderr, stdin: None, tty: false };
-        sim::cli::run(engine, &argv, &mut io)
-    };
-    Out { stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap(), status }
-}
+use super::sim_support::{docker, open};
 
 /// Replaces BuildKit's times (`DONE 0.1s`, `#7 0.123 hi`) and digests so output can be compared.
 fn mask(text: &str) -> String {

@@ -2,24 +2,12 @@
 //! them, asserting on exactly what a learner sees: stdout, stderr and the exit status. The expected texts are
 //! Docker 28's (checked against a real daemon; see tests/transcripts/DIFFERENCES.md where 20.10 differs).
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use docklings::engine::Engine;
-use docklings::engine::sim::{self, SimEngine};
+use docklings::engine::sim::SimEngine;
 
-/// What one command printed.
-#[derive(Debug, PartialEq, Eq)]
-struct Out {
-    stdout: String,
-    stderr: String,
-    status: i32,
-}
-
-fn out(stdout: &str, stderr: &str, status: i32) -> Out {
-    Out { stdout: stdout.to_string(), stderr: stderr.to_string(), status }
-}
+use super::sim_support::{Out, docker, fresh, is_id, open, out};
 
 /// A simulated engine in a temporary folder, with busybox:latest pulled.
 struct Sim {
@@ -29,9 +17,7 @@ struct Sim {
 
 impl Sim {
     fn new() -> Sim {
-        let home = tempfile::tempdir().expect("a temporary folder");
-        let engine = open(home.path());
-        engine.pull_image("busybox:latest", &mut |_| {}).expect("busybox pulls");
+        let (home, engine) = fresh(Some("busybox:latest"));
         Sim { home, engine }
     }
 
@@ -43,29 +29,6 @@ impl Sim {
     fn docker_args(&self, words: &[&str]) -> Out {
         docker(&self.engine, words)
     }
-}
-
-fn open(home: &Path) -> Arc<SimEngine> {
-    SimEngine::open(&home.join("sim")).expect("the simulated engine opens")
-}
-
-fn docker(engine: &Arc<SimEngine>, words: &[&str]) -> Out {
-    let argv: Vec<String> = std::iter::once("docker").chain(words.iter().copied()).map(str::to_string).collect();
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let status = {
-        let mut io = sim::cli::Io { stdout: &mut stdout, stderr: &mut stderr, stdin: None, tty: false };
-        sim::cli::run(engine, &argv, &mut io)
-    };
-    Out {
-        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
-        status,
-    }
-}
-
-fn is_id(text: &str) -> bool {
-    text.len() == 65 && text.ends_with('\n') && text[..64].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Waits until `f` holds (a detached container's first output takes a moment).

@@ -7,64 +7,29 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use docklings::dockerfmt;
-use docklings::engine::sim::{self, SimEngine, catalog};
+use docklings::engine::sim::{SimEngine, catalog};
 use docklings::engine::{ContainerConfig, Engine, MountKind, MountSpec};
+
+use super::sim_support::{Out, docker_with, fresh};
 
 struct Sim {
     _home: tempfile::TempDir,
     engine: Arc<SimEngine>,
 }
 
-/// What a command printed and its exit status.
-#[derive(Debug, PartialEq, Eq)]
-struct Out {
-    stdout: String,
-    stderr: String,
-    status: i32,
-}
-
-/// Splits a command line as a shell would for these tests: spaces, and single or double quotes.
-fn words(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut started = false;
-    for c in line.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                started = true;
-            }
-            (None, ' ') => {
-                if started || !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-                started = false;
-            }
-            (_, c) => cur.push(c),
-        }
-    }
-    if started || !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 impl Sim {
     fn new() -> Sim {
-        let home = tempfile::tempdir().expect("a temporary DOCKLINGS_HOME");
-        let engine = SimEngine::open(&home.path().join("sim")).expect("the simulated engine opens");
+        let (home, engine) = fresh(None);
         Sim { _home: home, engine }
     }
 
+    /// Runs a `docker …` line, split into words as a shell would.
     fn run_with(&self, line: &str, stdin: Option<&'static [u8]>) -> Out {
-        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-        let stdin: Option<Box<dyn std::io::Read + Send>> = stdin.map(|b| Box::new(b) as Box<dyn std::io::Read + Send>);
-        let mut io = sim::cli::Io { stdout: &mut stdout, stderr: &mut stderr, stdin, tty: false };
-        let status = sim::cli::run(&self.engine, &words(line), &mut io);
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        Out { stdout: text(&stdout), stderr: text(&stderr), status }
+        let script = docklings::shell::parse(line);
+        let [cmd] = script.commands.as_slice() else { panic!("one command per line: {line}") };
+        let words: Vec<&str> = cmd.words.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(words.first(), Some(&"docker"), "{line}");
+        docker_with(&self.engine, &words[1..], stdin.map(|b| Box::new(b) as Box<dyn std::io::Read + Send>))
     }
 
     fn run(&self, line: &str) -> Out {

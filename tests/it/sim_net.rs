@@ -5,19 +5,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use docklings::engine::Engine;
-use docklings::engine::sim::{self, SimEngine};
+use docklings::engine::sim::SimEngine;
 
-#[derive(Debug, PartialEq, Eq)]
-struct Out {
-    stdout: String,
-    stderr: String,
-    status: i32,
-}
-
-fn out(stdout: &str, stderr: &str, status: i32) -> Out {
-    Out { stdout: stdout.to_string(), stderr: stderr.to_string(), status }
-}
+use super::sim_support::{Out, curl, docker, fresh, out};
 
 struct Sim {
     _home: tempfile::TempDir,
@@ -26,27 +16,16 @@ struct Sim {
 
 impl Sim {
     fn new() -> Sim {
-        let home = tempfile::tempdir().expect("a temporary folder");
-        let engine = SimEngine::open(&home.path().join("sim")).expect("the simulated engine opens");
-        engine.pull_image("busybox:latest", &mut |_| {}).expect("busybox pulls");
+        let (home, engine) = fresh(Some("busybox:latest"));
         Sim { _home: home, engine }
     }
 
     fn docker(&self, words: &[&str]) -> Out {
-        let argv: Vec<String> = std::iter::once("docker").chain(words.iter().copied()).map(str::to_string).collect();
-        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-        let status = {
-            let mut io = sim::cli::Io { stdout: &mut stdout, stderr: &mut stderr, stdin: None, tty: false };
-            sim::cli::run(&self.engine, &argv, &mut io)
-        };
-        Out { stdout: String::from_utf8_lossy(&stdout).into(), stderr: String::from_utf8_lossy(&stderr).into(), status }
+        docker(&self.engine, words)
     }
 
     fn curl(&self, words: &[&str]) -> Out {
-        let argv: Vec<String> = std::iter::once("curl").chain(words.iter().copied()).map(str::to_string).collect();
-        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-        let status = docklings::commands::shell::curl(&self.engine, &argv, &mut stdout, &mut stderr);
-        Out { stdout: String::from_utf8_lossy(&stdout).into(), stderr: String::from_utf8_lossy(&stderr).into(), status }
+        curl(&self.engine, words)
     }
 
     /// A container's address, as `hostname -i` inside it says.

@@ -6,19 +6,9 @@
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-use docklings::engine::Engine;
 use docklings::engine::sim::{self, SimEngine, networks};
 
-#[derive(Debug, PartialEq, Eq)]
-struct Out {
-    stdout: String,
-    stderr: String,
-    status: i32,
-}
-
-fn out(stdout: &str, stderr: &str, status: i32) -> Out {
-    Out { stdout: stdout.to_string(), stderr: stderr.to_string(), status }
-}
+use super::sim_support::{Out, docker, fresh, out};
 
 /// A simulated engine in a temporary folder, with busybox:latest pulled.
 struct Sim {
@@ -28,9 +18,7 @@ struct Sim {
 
 impl Sim {
     fn new() -> Sim {
-        let home = tempfile::tempdir().expect("a temporary folder");
-        let engine = SimEngine::open(&home.path().join("sim")).expect("the simulated engine opens");
-        engine.pull_image("busybox:latest", &mut |_| {}).expect("busybox pulls");
+        let (home, engine) = fresh(Some("busybox:latest"));
         Sim { _home: home, engine }
     }
 
@@ -61,18 +49,7 @@ impl Sim {
     }
 
     fn docker_args(&self, words: &[&str]) -> Out {
-        let argv: Vec<String> = std::iter::once("docker").chain(words.iter().copied()).map(str::to_string).collect();
-        let mut stdout = Vec::new();
-        let mut stderr = Vec::new();
-        let status = {
-            let mut io = sim::cli::Io { stdout: &mut stdout, stderr: &mut stderr, stdin: None, tty: false };
-            sim::cli::run(&self.engine, &argv, &mut io)
-        };
-        Out {
-            stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
-            stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
-            status,
-        }
+        docker(&self.engine, words)
     }
 
     /// A command that must succeed; its stdout.

@@ -8,14 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use docklings::engine::Engine;
-use docklings::engine::sim::{self, SimEngine};
+use docklings::engine::sim::SimEngine;
 
-#[derive(Debug, PartialEq, Eq)]
-struct Out {
-    stdout: String,
-    stderr: String,
-    status: i32,
-}
+use super::sim_support::{Out, docker, fresh};
 
 /// A simulated engine in a temporary folder with node:18 pulled, and a project folder to bind-mount at /app.
 struct Sim {
@@ -26,9 +21,7 @@ struct Sim {
 
 impl Sim {
     fn new() -> Sim {
-        let home = tempfile::tempdir().expect("a temporary folder");
-        let engine = SimEngine::open(&home.path().join("sim")).expect("the simulated engine opens");
-        engine.pull_image("node:18", &mut |_| {}).expect("node:18 pulls");
+        let (home, engine) = fresh(Some("node:18"));
         Sim { _home: home, engine, project: tempfile::tempdir().expect("a project folder") }
     }
 
@@ -46,20 +39,6 @@ impl Sim {
         let mut words = vec!["run", "--rm", "-v", &bind, "-w", "/app", "node:18"];
         words.extend_from_slice(args);
         docker(&self.engine, &words)
-    }
-}
-
-fn docker(engine: &Arc<SimEngine>, words: &[&str]) -> Out {
-    let argv: Vec<String> = std::iter::once("docker").chain(words.iter().copied()).map(str::to_string).collect();
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let status = {
-        let mut io = sim::cli::Io { stdout: &mut stdout, stderr: &mut stderr, stdin: None, tty: false };
-        sim::cli::run(engine, &argv, &mut io)
-    };
-    Out {
-        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
-        status,
     }
 }
 
