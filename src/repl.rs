@@ -4,6 +4,8 @@
 //! learner may also work in another terminal and type `check`.
 
 pub mod complete;
+pub mod interrupt;
+pub mod markdown;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,6 +20,7 @@ use crate::lesson::catalog::{self, Entry};
 use crate::lesson::check::check;
 use crate::lesson::progress::{Progress, now};
 use crate::lesson::verify;
+use markdown::Style;
 
 /// What `learn` starts with.
 pub struct Options {
@@ -30,6 +33,7 @@ pub struct Options {
 pub struct Tutor {
     session: Session,
     engine: Arc<dyn Engine>,
+    foreground: Arc<interrupt::Foreground>,
     lessons: Vec<Entry>,
     lang: String,
     progress: Progress,
@@ -75,7 +79,9 @@ impl Tutor {
             Session::Real(_) => Arc::new(real::connect(&ConnectOptions::from_env())?),
         };
         let lessons = load(&lang)?;
-        let mut tutor = Tutor { session, engine, lessons, lang, progress, progress_path, home, lesson: 0, step: 0 };
+        let foreground = interrupt::Foreground::new(engine.clone());
+        let mut tutor =
+            Tutor { session, engine, foreground, lessons, lang, progress, progress_path, home, lesson: 0, step: 0 };
         let start = options.lesson.clone().or_else(|| tutor.progress.current.clone());
         let index = match start {
             Some(key) => {
@@ -138,9 +144,10 @@ impl Tutor {
         let steps = self.current().lesson.steps.len();
         self.step = self.progress.lesson(&id).step.min(steps.saturating_sub(1));
         let l = &self.current().lesson;
-        println!("\n{}\n", l.title.bold());
-        if !l.intro.is_empty() {
-            println!("{}\n", l.intro);
+        let style = Style::terminal();
+        println!("\n{}\n", markdown::inline(&l.title, style).bold());
+        if !l.intro.trim().is_empty() {
+            println!("{}\n", markdown::render(&l.intro, style));
         }
         println!("{} {}", "Your work folder:".dimmed(), work.display());
         self.save();
@@ -151,8 +158,12 @@ impl Tutor {
     fn show_step(&self) {
         let l = &self.current().lesson;
         let step = &l.steps[self.step];
-        println!("\n{} {}\n", format!("Step {}/{}:", self.step + 1, l.steps.len()).bold(), step.title.bold());
-        println!("{}\n", step.prose);
+        let style = Style::terminal();
+        let title = markdown::inline(&step.title, style);
+        println!("\n{} {}\n", format!("Step {}/{}:", self.step + 1, l.steps.len()).bold(), title.bold());
+        if !step.prose.trim().is_empty() {
+            println!("{}\n", markdown::render(&step.prose, style));
+        }
         self.show_goals();
     }
 
@@ -217,7 +228,8 @@ impl Tutor {
         record.hints = (record.hints + 1).min(hints.len());
         self.save();
         if let Some(h) = hints.get(shown) {
-            println!("{} {h}", format!("Hint {}/{}:", shown + 1, hints.len()).yellow());
+            let label = format!("{} ", format!("Hint {}/{}:", shown + 1, hints.len()).yellow());
+            println!("{}", markdown::render_after(&label, h, Style::terminal()));
         }
     }
 
@@ -263,7 +275,7 @@ impl Tutor {
             ["hint"] => self.hint(),
             ["solution"] => {
                 for l in &self.current().lesson.steps[self.step].solution {
-                    println!("  {l}");
+                    println!("  {}", l.cyan());
                 }
             }
             ["next"] => {
@@ -301,7 +313,10 @@ impl Tutor {
             }
             [first, ..] if complete::COMMANDS.contains(first) => println!("{HELP}"),
             _ => {
-                self.session.run_line(line)?;
+                {
+                    let _running = self.foreground.begin();
+                    self.session.run_line(line)?;
+                }
                 self.after_command();
             }
         }
@@ -357,7 +372,8 @@ pub fn run(options: &Options) -> Result<()> {
     use rustyline::error::ReadlineError;
     let mut tutor = Tutor::new(options)?;
     // Ctrl-C belongs to the running docker command; docklings itself keeps going.
-    ctrlc::set_handler(|| {}).ok();
+    let foreground = tutor.foreground.clone();
+    ctrlc::set_handler(move || foreground.interrupt()).ok();
     let mut editor = rustyline::Editor::<complete::Completion, rustyline::history::DefaultHistory>::new()
         .context("cannot open the terminal")?;
     editor.set_helper(Some(tutor.completion()));
