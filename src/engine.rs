@@ -89,6 +89,11 @@ pub trait Engine: Send + Sync {
     fn disconnect_network(&self, network: &str, container: &str, force: bool) -> Result<()>;
     fn remove_network(&self, name: &str) -> Result<()>;
     fn prune_networks(&self) -> Result<PruneReport>;
+
+    // The learner's machine.
+    /// An HTTP GET to `host_port` on the learner's machine, where `-p HOST:CONTAINER` publishes a container's port:
+    /// what a browser or `curl http://localhost:HOST/PATH` there would get. A port nothing answers on is an error.
+    fn http_get(&self, host_port: u16, path: &str) -> Result<HttpReply>;
 }
 
 /// What `run_container` returns.

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 pub use goal::Goal;
@@ -66,6 +66,18 @@ pub struct Step {
     pub hints: Vec<String>,
     /// The reference solution's command lines, in order.
     pub solution: Vec<String>,
+    /// Changes to the learner's files that the solution makes between its commands (a `file PATH` block).
+    pub edits: Vec<FileEdit>,
+}
+
+/// A file the reference solution writes in the work folder, as the learner would in an editor.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileEdit {
+    /// Relative to the work folder.
+    pub path: String,
+    pub content: String,
+    /// Written before the solution's command with this index (after the last command when it equals their count).
+    pub before: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,7 +178,7 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, Vec<LessonError>> {
             );
         }
         for path in f.files.keys() {
-            if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
+            if !relative_inside(path) {
                 err(
                     &mut errors,
                     fm_start,
@@ -201,6 +213,11 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, Vec<LessonError>> {
     }
 }
 
+/// Whether a path stays inside the work folder: relative, without `..` or empty parts.
+fn relative_inside(path: &str) -> bool {
+    !path.starts_with('/') && !path.split('/').any(|p| p == ".." || p.is_empty())
+}
+
 /// The text of a list item: its source without the marker; for a goal (`unquote`), without backquotes around
 /// the whole of it too. A hint keeps its Markdown.
 fn item_text(source: &str, unquote: bool) -> String {
@@ -224,6 +241,8 @@ fn read_steps(body: &str, base: usize, file_lines: &Lines, err: &mut dyn FnMut(u
     let mut prose: Option<Range<usize>> = None;
     let mut heading: Option<(HeadingLevel, usize, String)> = None;
     let mut item_depth = 0usize;
+    // Inside a solution's `file PATH` block, whose text is the file's new content.
+    let mut in_file_block = false;
     let line_of = |offset: usize| file_lines.line(base + offset);
     let finish_prose = |steps: &mut Vec<Step>, prose: &mut Option<Range<usize>>, end: usize| {
         if let (Some(step), Some(r)) = (steps.last_mut(), prose.take()) {
@@ -288,8 +307,35 @@ fn read_steps(body: &str, base: usize, file_lines: &Lines, err: &mut dyn FnMut(u
                 }
             }
             Event::End(TagEnd::Item) => item_depth = item_depth.saturating_sub(1),
-            Event::Start(Tag::CodeBlock(_)) if current == Some(Section::Solution) => {
+            Event::Text(t) if in_file_block => {
+                if let Some(edit) = steps.last_mut().and_then(|s| s.edits.last_mut()) {
+                    edit.content.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => in_file_block = false,
+            Event::Start(Tag::CodeBlock(kind)) if current == Some(Section::Solution) => {
                 let Some(step) = steps.last_mut() else { continue };
+                let info = match &kind {
+                    CodeBlockKind::Fenced(info) => info.trim(),
+                    CodeBlockKind::Indented => "",
+                };
+                if let Some(path) = info.strip_prefix("file ").map(str::trim) {
+                    if !relative_inside(path) {
+                        err(
+                            base + range.start,
+                            format!("solution file `{path}` must be a relative path inside the work folder"),
+                        );
+                        continue;
+                    }
+                    // Its text arrives as the block's Text events.
+                    step.edits.push(FileEdit {
+                        path: path.to_string(),
+                        content: String::new(),
+                        before: step.solution.len(),
+                    });
+                    in_file_block = true;
+                    continue;
+                }
                 let block = &body[range.clone()];
                 // The fence lines themselves are not commands.
                 let inner: Vec<(usize, &str)> = block.lines().enumerate().skip(1).collect();
@@ -407,6 +453,27 @@ docker rm hello
         assert_eq!(clean.solution, ["docker rm hello"]);
     }
 
+    #[test]
+    fn solution_file_blocks_are_edits_between_commands() {
+        let text = GOOD.replace(
+            "```sh\n# the whole answer\n$ docker run --name hello busybox echo hello\n```",
+            "```file app/notes.txt\nchanged\n  indented\n```\n\n```sh\ndocker run --name hello busybox echo hello\n```\n\n```file last.txt\nz\n```",
+        );
+        let lesson = parse("first.md", &text).unwrap();
+        let run = &lesson.steps[0];
+        assert_eq!(run.solution, ["docker run --name hello busybox echo hello"]);
+        assert_eq!(
+            run.edits,
+            [
+                FileEdit { path: "app/notes.txt".into(), content: "changed\n  indented\n".into(), before: 0 },
+                FileEdit { path: "last.txt".into(), content: "z\n".into(), before: 1 },
+            ]
+        );
+        let outside = text.replace("```file last.txt", "```file ../last.txt");
+        let errors: Vec<String> = parse("first.md", &outside).unwrap_err().iter().map(ToString::to_string).collect();
+        assert!(errors[0].contains("solution file `../last.txt` must be a relative path inside the work folder"), "{errors:?}");
+    }
+
     fn errors(text: &str) -> Vec<String> {
         parse("bad.md", text).expect_err("a mistake").iter().map(ToString::to_string).collect()
     }
@@ -429,7 +496,7 @@ docker rm hello
         assert_eq!(
             found,
             [
-                "bad.md:27: `container hello is sleeping` is not a goal; goals start with `image`, `container`, `volume` or `network` (see \"Adding a lesson\" in the book)",
+                "bad.md:27: `container hello is sleeping` is not a goal; goals start with `image`, `container`, `volume`, `network` or `port` (see \"Adding a lesson\" in the book)",
                 "bad.md:29: unknown section `Tips`: a step has `### Goals`, `### Hints` and `### Solution` (or 목표, 힌트, 풀이)",
                 "bad.md:39: solution line `rm -rf /`: lessons run only `docker` and `curl` commands",
                 "bad.md:16: step \"Run it\" has no solution (a `### Solution` code block)",

@@ -213,48 +213,26 @@ pub fn curl(engine: &SimEngine, argv: &[String], out: &mut dyn Write, err: &mut 
             return 6;
         }
     };
-    let mut fail = |code: i32, text: &str| {
-        if !silent {
-            let _ = writeln!(err, "curl: ({code}) {text}");
-        }
-        code
-    };
-    let target = engine.read(|st| Ok(simulated::networks::published(st, ip, port, "tcp"))).ok().flatten();
-    let network = engine.runtime().ok().map(|r| r.network().clone());
-    let conn = match (&target, &network) {
-        (Some((container, container_port)), Some(net)) => {
-            net.connect(container, *container_port, Ipv4Addr::new(172, 17, 0, 1), Ipv4Addr::LOCALHOST)
-        }
-        // A `--network host` container listens on the host itself.
-        (None, Some(net)) if net.is_listening("host", port) => {
-            net.connect("host", port, Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST)
-        }
-        _ => {
-            return fail(7, &format!("Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"));
-        }
-    };
-    // Docker's proxy accepts the connection for a published port, then finds nothing listening inside.
-    let Ok(conn) = conn else { return fail(56, "Recv failure: Connection reset by peer") };
     let request = format!(
         "GET {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\nConnection: close\r\n\r\n"
     );
-    let waiter = simulated::runtime::net::Waiter::host();
-    if conn.write(request.as_bytes(), waiter).is_err() {
-        return fail(55, "Failed sending data to the peer");
-    }
-    let deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(30));
-    let mut response = Vec::new();
-    let mut chunk = [0u8; 16384];
-    loop {
-        match conn.read(&mut chunk, waiter, deadline) {
-            Ok(0) => break,
-            Ok(n) => response.extend_from_slice(&chunk[..n]),
-            Err(_) => return fail(28, "Operation timed out after 30000 milliseconds with 0 bytes received"),
+    let response = match simulated::networks::host_request(
+        engine,
+        ip,
+        port,
+        request.as_bytes(),
+        std::time::Duration::from_secs(30),
+    ) {
+        Ok(r) => r,
+        Err(failure) => {
+            if !silent {
+                // curl names the host as it was typed, not the address it resolved to.
+                let text = failure.text.replacen(&format!("{ip} port"), &format!("{host} port"), 1);
+                let _ = writeln!(err, "curl: ({}) {text}", failure.curl_code);
+            }
+            return failure.curl_code;
         }
-    }
-    if response.is_empty() {
-        return fail(52, "Empty reply from server");
-    }
+    };
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(response.len(), |at| at + 4);
     let (head, body) = response.split_at(split);
     if verbose {

@@ -61,6 +61,8 @@ pub struct ImageDetails {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HistoryEntry {
     pub id: String,
+    /// When the step ran, in seconds since the epoch. A step taken from the build cache keeps the time it first ran.
+    pub created: i64,
     pub created_by: String,
     pub size: i64,
     pub comment: String,
@@ -307,4 +309,12 @@ impl Default for Timeouts {
     fn default() -> Self {
         Timeouts { call: Duration::from_secs(30), long: Duration::from_secs(600) }
     }
+}
+
+/// What a port published on the learner's machine answered to an HTTP GET.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpReply {
+    pub status: u16,
+    /// The body as text (invalid UTF-8 replaced).
+    pub body: String,
 }

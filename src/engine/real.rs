@@ -15,6 +15,7 @@ mod context;
 mod convert;
 mod images;
 mod networks;
+mod http;
 mod volumes;
 
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ pub use connect::{ConnectOptions, connect};
 use super::ownership::{LESSON_LABEL, lesson_labels};
 use super::{
     BuildEvent, BuildOptions, BuildResult, ContainerConfig, ContainerDetails, ContainerSummary, Engine, EngineError,
-    EngineKind, ExecOptions, ExecOutput, HistoryEntry, ImageDetails, ImageSummary, Labels, Logs, NetworkConfig,
+    EngineKind, ExecOptions, ExecOutput, HistoryEntry, HttpReply, ImageDetails, ImageSummary, Labels, Logs, NetworkConfig,
     NetworkInfo, PruneReport, Result, RunOutcome, SystemInfo, Timeouts, VersionInfo, VolumeInfo,
 };
 
@@ -256,6 +257,10 @@ impl Engine for RealEngine {
 
     fn read_volume_file(&self, volume: &str, path: &str) -> Result<Vec<u8>> {
         self.read_volume_file_impl(volume, path)
+    }
+
+    fn http_get(&self, host_port: u16, path: &str) -> Result<HttpReply> {
+        self.http_get_impl(host_port, path)
     }
 
     fn create_network(&self, config: &NetworkConfig) -> Result<String> {

@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 use super::{
     BuildEvent, BuildOptions, BuildResult, ContainerConfig, ContainerDetails, ContainerSummary, Engine, EngineError,
     EngineKind, ExecOptions, ExecOutput, HistoryEntry, ImageDetails, ImageSummary, Labels, Logs, NetworkConfig,
-    NetworkInfo, PruneReport, Result, SystemInfo, VersionInfo, VolumeInfo,
+    HttpReply, NetworkInfo, PruneReport, Result, SystemInfo, VersionInfo, VolumeInfo,
 };
 use runtime::Runtime;
 use state::State;
@@ -357,6 +357,21 @@ impl Engine for SimEngine {
         volumes::read_file(self, volume, path)
     }
 
+    fn http_get(&self, host_port: u16, path: &str) -> Result<HttpReply> {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: localhost:{host_port}\r\nConnection: close\r\n\r\n");
+        let reply = networks::host_request(
+            self,
+            std::net::Ipv4Addr::LOCALHOST,
+            host_port,
+            request.as_bytes(),
+            std::time::Duration::from_secs(10),
+        )
+        .map_err(|f| EngineError::Local(format!("localhost:{host_port}: {}", f.text)))?;
+        parse_http_reply(&reply).ok_or_else(|| {
+            EngineError::Local(format!("localhost:{host_port} answered something that is not HTTP"))
+        })
+    }
+
     fn create_network(&self, config: &NetworkConfig) -> Result<String> {
         networks::create(self, config)
     }
@@ -384,4 +399,30 @@ impl Engine for SimEngine {
     fn prune_networks(&self) -> Result<PruneReport> {
         networks::prune(self)
     }
+}
+
+/// Status and body of a raw HTTP/1.x response read to the end of the connection.
+fn parse_http_reply(raw: &[u8]) -> Option<HttpReply> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut response = httparse::Response::new(&mut headers);
+    let httparse::Status::Complete(head) = response.parse(raw).ok()? else { return None };
+    let status = response.code?;
+    let chunked = response.headers.iter().any(|h| {
+        h.name.eq_ignore_ascii_case("transfer-encoding") && String::from_utf8_lossy(h.value).contains("chunked")
+    });
+    let mut body = raw[head..].to_vec();
+    if chunked {
+        let mut rest = body.as_slice();
+        let mut plain = Vec::new();
+        while let Ok(httparse::Status::Complete((at, size))) = httparse::parse_chunk_size(rest) {
+            let size = usize::try_from(size).ok()?;
+            if size == 0 || rest.len() < at + size {
+                break;
+            }
+            plain.extend_from_slice(&rest[at..at + size]);
+            rest = rest.get(at + size + 2..).unwrap_or_default();
+        }
+        body = plain;
+    }
+    Some(HttpReply { status, body: String::from_utf8_lossy(&body).into_owned() })
 }

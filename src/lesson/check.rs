@@ -65,6 +65,7 @@ pub fn check(goal: &Goal, engine: &dyn Engine) -> Check {
             Ok(d) => label_check(d.labels.get(key), key, value),
             Err(e) => miss(&e, &format!("image {image}")),
         },
+        Goal::ImageCachedUpTo { image, step } => check_cached_up_to(engine, image, *step),
         Goal::Container { target, check: what } => check_container(engine, target, what),
         Goal::VolumeExists(name) => match engine.inspect_volume(name) {
             Ok(_) => Check::yes(),
@@ -97,7 +98,130 @@ pub fn check(goal: &Goal, engine: &dyn Engine) -> Check {
             Err(EngineError::NotFound(_)) => Check::yes(),
             Err(e) => miss(&e, ""),
         },
+        Goal::PortAnswers { port, path, containing } => check_port(engine, *port, path.as_deref(), containing.as_deref()),
     }
+}
+
+/// How long a port may take to start answering: a server in a container just started needs a moment.
+const PORT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(3);
+
+fn check_port(engine: &dyn Engine, port: u16, path: Option<&str>, containing: Option<&str>) -> Check {
+    let path = path.unwrap_or("/");
+    let started = std::time::Instant::now();
+    let reply = loop {
+        match engine.http_get(port, path) {
+            Ok(reply) => break reply,
+            Err(_) if started.elapsed() < PORT_PATIENCE => std::thread::sleep(std::time::Duration::from_millis(200)),
+            Err(_) => {
+                return Check::no(format!(
+                    "nothing answers on localhost:{port} (is a container publishing it with -p {port}:…?)"
+                ));
+            }
+        }
+    };
+    if reply.status >= 400 {
+        return Check::no(format!("it answered with status {}", reply.status));
+    }
+    match containing {
+        Some(text) => Check::from(reply.body.contains(text), || format!("it answered {}", preview(&reply.body))),
+        None => Check::yes(),
+    }
+}
+
+/// Metadata-only instructions: their history entries make no layer.
+const METADATA: &[&str] = &[
+    "ARG", "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "SHELL", "STOPSIGNAL",
+    "USER", "VOLUME",
+];
+
+/// An image as its build left it: the steps that made layers (oldest first, each as when it ran and what ran) and
+/// its layers.
+struct Built {
+    id: String,
+    steps: Vec<(i64, String)>,
+    layers: Vec<String>,
+}
+
+impl Built {
+    fn read(engine: &dyn Engine, reference: &str) -> Result<Built, EngineError> {
+        let details = engine.inspect_image(reference)?;
+        let mut history = engine.image_history(reference)?;
+        history.reverse();
+        let steps = history
+            .into_iter()
+            .filter(|h| {
+                let text = h.created_by.trim();
+                let text = text.strip_prefix("/bin/sh -c #(nop)").map_or(text, str::trim_start);
+                match text.split_whitespace().next() {
+                    Some(word) => !METADATA.contains(&word),
+                    None => h.size > 0,
+                }
+            })
+            .map(|h| (h.created, h.created_by))
+            .collect();
+        Ok(Built { id: details.id, steps, layers: details.layers })
+    }
+
+    /// The layer step `i` made, counting layers down from the top (each step of a build makes one).
+    fn layer_of(&self, i: usize) -> Option<usize> {
+        (self.layers.len() + i).checked_sub(self.steps.len()).filter(|&l| l < self.layers.len())
+    }
+
+    /// Whether step `i` and everything below it are the same as in `other`: same instructions, run at the same
+    /// time (a cached step keeps the time it first ran), and the same layers.
+    fn shares_up_to(&self, other: &Built, i: usize) -> bool {
+        other.steps.len() > i
+            && self.steps[..=i] == other.steps[..=i]
+            && match (self.layer_of(i), other.layer_of(i)) {
+                (Some(a), Some(b)) => self.layers[..=a] == other.layers[..=b],
+                _ => false,
+            }
+    }
+}
+
+/// Which steps of the build that made `image` came from the build cache, judged from the engine's images alone:
+/// a step was cached when another image holds the same step, run at the same moment, on the same layers. The
+/// image's base is the other image whose steps and layers it starts with.
+fn check_cached_up_to(engine: &dyn Engine, image: &str, step: usize) -> Check {
+    let me = match Built::read(engine, image) {
+        Ok(b) => b,
+        Err(e) => return miss(&e, &format!("image {image}")),
+    };
+    let summaries = match engine.list_images(false) {
+        Ok(list) => list,
+        Err(e) => return miss(&e, ""),
+    };
+    let mut seen = std::collections::HashSet::new();
+    let others: Vec<Built> = summaries
+        .iter()
+        .filter(|s| s.id != me.id && seen.insert(s.id.clone()))
+        .filter_map(|s| Built::read(engine, &s.id).ok())
+        .collect();
+    let base = others
+        .iter()
+        .filter(|o| o.steps.len() < me.steps.len() && me.steps.starts_with(&o.steps) && me.layers.starts_with(&o.layers))
+        .max_by_key(|o| o.steps.len());
+    let Some(base) = base else {
+        return Check::no("its base image is not here any more, so its steps cannot be told apart");
+    };
+    let own = base.steps.len()..me.steps.len();
+    let cached = own.clone().take_while(|&i| others.iter().any(|o| me.shares_up_to(o, i))).count();
+    // BuildKit numbers `FROM` as step 1.
+    let up_to = cached + 1;
+    let total = own.len() + 1;
+    if up_to == step {
+        return Check::yes();
+    }
+    let same_as_before = summaries.iter().filter(|s| s.id == me.id).map(|s| s.repo_tags.len()).sum::<usize>() > 1;
+    Check::no(if same_as_before {
+        "it is the very same image as an earlier build: nothing the build reads changed".to_string()
+    } else if up_to == total {
+        format!("all {total} steps came from the cache")
+    } else if cached == 0 {
+        "no step came from the cache".to_string()
+    } else {
+        format!("steps up to {up_to} came from the cache, step {} ran again", up_to + 1)
+    })
 }
 
 /// `80` → `80/tcp`, as Docker keys ports.

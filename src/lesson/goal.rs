@@ -76,6 +76,12 @@ pub enum Goal {
         key: String,
         value: String,
     },
+    /// The build that made the image took its steps up to `step` (BuildKit's `[N/M]` numbering, `FROM` being step 1)
+    /// from the build cache and ran the step after it again.
+    ImageCachedUpTo {
+        image: String,
+        step: usize,
+    },
     Container {
         target: Target,
         check: ContainerCheck,
@@ -93,6 +99,13 @@ pub enum Goal {
         driver: Option<String>,
     },
     NetworkAbsent(String),
+    /// An HTTP GET to the port on the learner's machine gets an answer (status below 400), with text in its body
+    /// when given.
+    PortAnswers {
+        port: u16,
+        path: Option<String>,
+        containing: Option<String>,
+    },
 }
 
 type Res<'a, T> = IResult<&'a str, T>;
@@ -143,6 +156,7 @@ fn image_goal(input: &str) -> Res<'_, Goal> {
     let image3 = image.clone();
     let image4 = image.clone();
     let image5 = image.clone();
+    let image6 = image.clone();
     alt((
         map(kw("exists"), move |_| Goal::ImageExists(image.clone())),
         map(kw("is absent"), move |_| Goal::ImageAbsent(image2.clone())),
@@ -155,6 +169,10 @@ fn image_goal(input: &str) -> Res<'_, Goal> {
             image: image5.clone(),
             key,
             value,
+        }),
+        map(preceded((kw("reused the cache up to step"), space1), number), move |step| Goal::ImageCachedUpTo {
+            image: image6.clone(),
+            step,
         }),
     ))
     .parse(input)
@@ -229,15 +247,28 @@ fn network_goal(input: &str) -> Res<'_, Goal> {
     .parse(input)
 }
 
+fn port_goal(input: &str) -> Res<'_, Goal> {
+    map(
+        (
+            preceded((tag("port"), space1), number),
+            kw("answers HTTP"),
+            opt(preceded((kw("at"), space1), word)),
+            opt(preceded((kw("containing"), space1), word)),
+        ),
+        |(port, _, path, containing)| Goal::PortAnswers { port, path, containing },
+    )
+    .parse(input)
+}
+
 /// Reads one goal. The error says what the line should look like.
 pub fn parse(text: &str) -> Result<Goal, String> {
     let text = text.trim();
-    let parsed = all_consuming(delimited(space0, alt((image_goal, container_goal, volume_goal, network_goal)), space0))
+    let parsed = all_consuming(delimited(space0, alt((image_goal, container_goal, volume_goal, network_goal, port_goal)), space0))
         .parse(text);
     match parsed {
         Ok((_, goal)) => Ok(goal),
         Err(_) => Err(format!(
-            "`{text}` is not a goal; goals start with `image`, `container`, `volume` or `network` (see \"Adding a lesson\" in the book)"
+            "`{text}` is not a goal; goals start with `image`, `container`, `volume`, `network` or `port` (see \"Adding a lesson\" in the book)"
         )),
     }
 }
@@ -301,6 +332,7 @@ impl fmt::Display for Goal {
             Goal::ImageLabel { image, key, value } => {
                 write!(f, "image {} has label {}", w(image), w(&format!("{key}={value}")))
             }
+            Goal::ImageCachedUpTo { image, step } => write!(f, "image {} reused the cache up to step {step}", w(image)),
             Goal::Container { target, check } => write!(f, "container {target} {check}"),
             Goal::VolumeExists(v) => write!(f, "volume {} exists", w(v)),
             Goal::VolumeAbsent(v) => write!(f, "volume {} is absent", w(v)),
@@ -315,6 +347,16 @@ impl fmt::Display for Goal {
                 write!(f, "network {} exists with driver {}", w(name), w(d))
             }
             Goal::NetworkAbsent(n) => write!(f, "network {} is absent", w(n)),
+            Goal::PortAnswers { port, path, containing } => {
+                write!(f, "port {port} answers HTTP")?;
+                if let Some(p) = path {
+                    write!(f, " at {}", w(p))?;
+                }
+                if let Some(t) = containing {
+                    write!(f, " containing {}", w(t))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -356,6 +398,11 @@ mod tests {
             "network appnet exists",
             "network appnet exists with driver bridge",
             "network appnet is absent",
+            "image l04-app:v2 reused the cache up to step 4",
+            "port 8080 answers HTTP",
+            "port 8080 answers HTTP containing \"Hello from docklings\"",
+            "port 3000 answers HTTP at /health containing ok",
+            "port 80 answers HTTP at /",
         ] {
             let goal = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(goal.to_string(), text);
@@ -395,6 +442,9 @@ mod tests {
             "container web exited with code -1",
             "container web is running now",
             "port 8080 is open",
+            "port 99999 answers HTTP",
+            "port 8080 answers",
+            "image web reused the cache up to step",
         ] {
             let err = parse(bad).expect_err(bad);
             assert!(err.contains(&format!("`{}`", bad.trim())), "{err}");

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::check::check;
-use super::{Lesson, StepGoal};
+use super::{Lesson, Step, StepGoal};
 use crate::engine::Engine;
 
 /// Runs a solution's lines on some engine.
@@ -64,6 +64,17 @@ fn unmet(goals: &[StepGoal], engine: &dyn Engine) -> Vec<Failure> {
         .collect()
 }
 
+/// Writes the solution's file changes due before its command `index`, as the learner would in an editor.
+fn write_edits(step: &Step, index: usize, work: &Path, failures: &mut Vec<Failure>) {
+    for edit in step.edits.iter().filter(|e| e.before == index) {
+        let to = work.join(&edit.path);
+        let written = to.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&to, &edit.content));
+        if let Err(e) = written {
+            failures.push(Failure::CouldNotRun { command: format!("(write {})", edit.path), error: e.to_string() });
+        }
+    }
+}
+
 /// Runs every step of a lesson in order. The engine should hold none of the lesson's resources when it starts.
 pub fn verify(lesson: &Lesson, runner: &mut dyn Runner, work: &Path) -> Vec<StepReport> {
     let mut reports = Vec::new();
@@ -75,12 +86,14 @@ pub fn verify(lesson: &Lesson, runner: &mut dyn Runner, work: &Path) -> Vec<Step
             .map(|g| Failure::HeldBefore { goal: g.goal.to_string(), line: g.line })
             .collect();
         let mut transcript = Vec::new();
-        for line in &step.solution {
+        for (index, line) in step.solution.iter().enumerate() {
+            write_edits(step, index, work, &mut failures);
             match runner.run(line, work) {
                 Ok((status, output)) => transcript.push((line.clone(), status, output)),
                 Err(e) => failures.push(Failure::CouldNotRun { command: line.clone(), error: format!("{e:#}") }),
             }
         }
+        write_edits(step, step.solution.len(), work, &mut failures);
         failures.extend(unmet(&step.goals, runner.engine()));
         reports.push(StepReport { title: step.title.clone(), failures, transcript });
     }

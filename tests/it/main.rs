@@ -1,6 +1,7 @@
 //! One integration-test binary, so the crate links once.
 
 mod cli;
+mod goals;
 mod learn;
 mod lessons;
 mod parser;

@@ -900,3 +900,50 @@ fn calls_give_up_after_their_timeout() {
     let inside = runtime.block_on(async { impatient.ping() });
     assert!(matches!(inside, Err(EngineError::Local(ref m)) if m.contains("async runtime")), "{inside:?}");
 }
+
+/// `docker build -q -t TAG DIR` through the CLI with BuildKit, as a learner's build runs (Debian's 20.10 client
+/// where there is one: the only one here that speaks BuildKit to this daemon).
+fn cli_build(tag: &str, dir: &Path) {
+    let debian = Path::new("/usr/bin/docker");
+    let mut command = std::process::Command::new(if debian.is_file() { debian } else { Path::new("docker") });
+    let out = command
+        .env("DOCKER_BUILDKIT", "1")
+        .args(["build", "-q", "-t", tag])
+        .arg(dir)
+        .output()
+        .expect("the docker CLI runs");
+    assert!(out.status.success(), "docker build {tag}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn cache_goal_names_where_the_cache_ended() {
+    let Some(engine) = engine() else { return };
+    let cleanup = Cleanup::new(&engine);
+    let name = unique("cache-goal");
+    let tag = |v: &str| cleanup.image(&format!("{name}:{v}"));
+    super::goals::cache_scenario(&engine, &mut cli_build, &tag, &name);
+}
+
+#[test]
+fn port_goal_reaches_a_published_server() {
+    let Some(engine) = engine() else { return };
+    let cleanup = Cleanup::new(&engine);
+    let name = cleanup.container(&unique("port-goal"));
+    let port = 18_000 + u16::try_from(std::process::id() % 2000).unwrap() * 2;
+    let config = ContainerConfig {
+        name: Some(name.clone()),
+        ports: vec![PortSpec {
+            container_port: 80,
+            protocol: "tcp".into(),
+            host_ip: String::new(),
+            host_port: Some(port),
+        }],
+        ..busybox(&[
+            "sh",
+            "-c",
+            "mkdir -p /www && echo 'hello from the port goal' > /www/index.html && httpd -f -p 80 -h /www",
+        ])
+    };
+    engine.run_container(&config, true).unwrap();
+    super::goals::port_scenario(&engine, port, "hello from the port goal");
+}

@@ -81,7 +81,7 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 }
 
 pub fn history_entry(h: api::ImageHistoryResponseItem) -> HistoryEntry {
-    HistoryEntry { id: h.id, created_by: h.created_by, size: h.size, comment: h.comment }
+    HistoryEntry { id: h.id, created: h.created, created_by: h.created_by, size: h.size, comment: h.comment }
 }
 
 /// Docker's state words; `stopping` (Docker 28's, while the stop signal is pending) still counts as running.

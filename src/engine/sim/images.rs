@@ -207,7 +207,13 @@ pub fn history(engine: &SimEngine, reference: &str) -> Result<Vec<HistoryEntry>>
         let i = lookup(st, reference)?;
         Ok(history_of(st, i)
             .into_iter()
-            .map(|(id, h)| HistoryEntry { id, created_by: h.created_by, size: h.size, comment: h.comment })
+            .map(|(id, h)| HistoryEntry {
+                id,
+                created: i64::try_from(h.created / 1_000_000_000).unwrap_or(0),
+                created_by: h.created_by,
+                size: h.size,
+                comment: h.comment,
+            })
             .collect())
     })
 }

@@ -652,6 +652,71 @@ pub fn published(st: &State, host_ip: Ipv4Addr, host_port: u16, proto: &str) -> 
     })
 }
 
+/// Why a request from the host to a published port got no reply, with curl's exit code for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostRequestFailure {
+    pub curl_code: i32,
+    pub text: String,
+}
+
+/// Sends `request` from the host to `host_ip:host_port`, as a client on the learner's machine would reach a published
+/// port (or a `--network host` container's listener), and reads the reply until the server closes the connection.
+/// The bytes travel through the simulation's in-memory network to the container's listener.
+pub fn host_request(
+    engine: &SimEngine,
+    host_ip: Ipv4Addr,
+    host_port: u16,
+    request: &[u8],
+    timeout: std::time::Duration,
+) -> std::result::Result<Vec<u8>, HostRequestFailure> {
+    let fail = |curl_code: i32, text: String| HostRequestFailure { curl_code, text };
+    let target = engine.read(|st| Ok(published(st, host_ip, host_port, "tcp"))).ok().flatten();
+    let network = engine.runtime().ok().map(|r| r.network().clone());
+    let conn = match (&target, &network) {
+        (Some((container, container_port)), Some(net)) => {
+            net.connect(container, *container_port, Ipv4Addr::new(172, 17, 0, 1), Ipv4Addr::LOCALHOST)
+        }
+        // A `--network host` container listens on the host itself.
+        (None, Some(net)) if net.is_listening("host", host_port) => {
+            net.connect("host", host_port, Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST)
+        }
+        _ => {
+            return Err(fail(
+                7,
+                format!("Failed to connect to {host_ip} port {host_port} after 0 ms: Couldn't connect to server"),
+            ));
+        }
+    };
+    // Docker's proxy accepts the connection for a published port, then finds nothing listening inside.
+    let Ok(conn) = conn else { return Err(fail(56, "Recv failure: Connection reset by peer".into())) };
+    let waiter = super::runtime::net::Waiter::host();
+    if conn.write(request, waiter).is_err() {
+        return Err(fail(55, "Failed sending data to the peer".into()));
+    }
+    let deadline = Some(std::time::Instant::now() + timeout);
+    let mut response = Vec::new();
+    let mut chunk = [0u8; 16384];
+    loop {
+        match conn.read(&mut chunk, waiter, deadline) {
+            Ok(0) => break,
+            Ok(n) => response.extend_from_slice(&chunk[..n]),
+            Err(_) => {
+                return Err(fail(
+                    28,
+                    format!(
+                        "Operation timed out after {} milliseconds with 0 bytes received",
+                        timeout.as_millis()
+                    ),
+                ));
+            }
+        }
+    }
+    if response.is_empty() {
+        return Err(fail(52, "Empty reply from server".into()));
+    }
+    Ok(response)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::state::{Container, ContainerSpec, ContainerState, PortBinding, Status};
