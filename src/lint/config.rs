@@ -33,10 +33,25 @@ impl std::str::FromStr for Threshold {
 pub struct RuleSettings {
     /// Registries FROM may pull from (DL3026); empty means any.
     pub trusted_registries: Vec<String>,
-    /// Labels every image must carry, with the type of their value (DL3048 to DL3058).
+    /// Labels every image must carry, with the type of their value: `label-schema` in both files, a table in
+    /// `.docklings.toml` (`[lint.label-schema]`, `"org.opencontainers.image.version" = "semver"`) and a
+    /// mapping in `.hadolint.yaml`. The types are those of [`LABEL_TYPES`]: `text` (any value but an empty
+    /// one), `url`, `rfc3339`, `semver`, `hash` (a git commit), `spdx` (a license expression) and `email`.
+    /// DL3049 reports images without one of these labels, DL3051 empty ones, DL3052 to DL3058 values of the
+    /// wrong type.
     pub label_schema: BTreeMap<String, String>,
-    /// Report labels not in the schema.
+    /// `strict-labels`: report labels not in the schema (DL3050).
     pub strict_labels: bool,
+}
+
+/// The value types a `label-schema` may give a label, as hadolint names them.
+pub const LABEL_TYPES: &[&str] = &["text", "url", "rfc3339", "semver", "hash", "spdx", "email"];
+
+fn check_label_type(label: &str, kind: &str) -> Result<(), String> {
+    if LABEL_TYPES.contains(&kind) {
+        return Ok(());
+    }
+    Err(format!("label-schema: `{label}` has unknown type `{kind}` (expected one of {})", LABEL_TYPES.join(", ")))
 }
 
 /// One configuration file's content.
@@ -83,6 +98,9 @@ struct TomlLint {
 pub fn parse_toml(text: &str) -> Result<Config, String> {
     let file: TomlFile = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
     let lint = file.lint.unwrap_or_default();
+    for (label, kind) in &lint.label_schema {
+        check_label_type(label, kind)?;
+    }
     let mut overrides = Vec::new();
     for (level, codes) in lint.overrides {
         let level: Level = level.parse().map_err(|e| format!("in [lint.override]: {e}"))?;
@@ -149,6 +167,8 @@ pub fn parse_hadolint_yaml(text: &str) -> Result<Config, String> {
                 for (level, codes) in levels {
                     let level: Level = scalar(level).unwrap_or_default().parse()?;
                     for code in strings(codes, "override")? {
+                        // hadolint turns on its rules that are off by default (DL3057, DL1001) by giving them a level.
+                        config.enabled.push(code.clone());
                         config.overrides.push((code, level));
                     }
                 }
@@ -159,6 +179,7 @@ pub fn parse_hadolint_yaml(text: &str) -> Result<Config, String> {
                     let (Some(name), Some(typ)) = (scalar(name), scalar(typ)) else {
                         return Err("`label-schema` must map labels to types".into());
                     };
+                    check_label_type(&name, &typ)?;
                     config.rules.label_schema.insert(name, typ);
                 }
             }
@@ -199,6 +220,21 @@ mod tests {
         assert_eq!(c.failure_threshold, Some(Threshold::Level(Level::Error)));
         assert_eq!(c.rules.trusted_registries, ["docker.io"]);
         assert!(parse_hadolint_yaml("ignored: 3\n").is_err());
+        assert_eq!(c.enabled, ["DL3008"], "a level given in hadolint's file turns the rule on");
         assert!(parse_hadolint_yaml("ignored: [\n").is_err());
+    }
+
+    #[test]
+    fn reads_label_schema_both_ways() {
+        let y = parse_hadolint_yaml("label-schema:\n  author: text\n  org.opencontainers.image.version: semver\nstrict-labels: true\n")
+            .unwrap();
+        assert_eq!(y.rules.label_schema.get("org.opencontainers.image.version").map(String::as_str), Some("semver"));
+        assert!(y.rules.strict_labels);
+        let t = parse_toml("[lint]\nstrict-labels = true\n[lint.label-schema]\nauthor = \"email\"\n").unwrap();
+        assert_eq!(t.rules.label_schema.get("author").map(String::as_str), Some("email"));
+        assert!(t.rules.strict_labels);
+        let err = parse_hadolint_yaml("label-schema:\n  author: name\n").unwrap_err();
+        assert!(err.contains("unknown type `name`"), "{err}");
+        assert!(parse_toml("[lint.label-schema]\nauthor = \"date\"\n").unwrap_err().contains("`date`"));
     }
 }

@@ -59,7 +59,7 @@ impl Rule {
 }
 
 use Check::{Dockerfile as D, Script as S};
-use Level::{Error, Info, Warning};
+use Level::{Error, Info, Style, Warning};
 
 pub static RULES: &[Rule] = &[
     Rule::new("DL1000", "ParseError", Error, Check::Parser, &rules::PARSE_ERROR_DOCS),
@@ -171,6 +171,53 @@ pub static RULES: &[Rule] = &[
         )
     },
     Rule::new("DL3027", "AptUse", Warning, D(rules::apt_use::check), &rules::apt_use::DOCS),
+    Rule::new(
+        "DL3028",
+        "UnpinnedGemPackage",
+        Warning,
+        D(rules::unpinned_gem_package::check),
+        &rules::unpinned_gem_package::DOCS,
+    ),
+    Rule::new("DL3030", "YumPrompt", Warning, D(rules::yum_prompt::check), &rules::yum_prompt::DOCS),
+    Rule::new("DL3032", "YumCacheKept", Warning, D(rules::yum_cache_kept::check), &rules::yum_cache_kept::DOCS),
+    Rule::new(
+        "DL3033",
+        "UnpinnedYumPackage",
+        Warning,
+        D(rules::unpinned_yum_package::check),
+        &rules::unpinned_yum_package::DOCS,
+    ),
+    Rule::new("DL3034", "ZypperPrompt", Warning, D(rules::zypper_prompt::check), &rules::zypper_prompt::DOCS),
+    Rule::new(
+        "DL3035",
+        "ZypperDistUpgrade",
+        Warning,
+        D(rules::zypper_dist_upgrade::check),
+        &rules::zypper_dist_upgrade::DOCS,
+    ),
+    Rule::new(
+        "DL3036",
+        "ZypperCacheKept",
+        Warning,
+        D(rules::zypper_cache_kept::check),
+        &rules::zypper_cache_kept::DOCS,
+    ),
+    Rule::new(
+        "DL3037",
+        "UnpinnedZypperPackage",
+        Warning,
+        D(rules::unpinned_zypper_package::check),
+        &rules::unpinned_zypper_package::DOCS,
+    ),
+    Rule::new("DL3038", "DnfPrompt", Warning, D(rules::dnf_prompt::check), &rules::dnf_prompt::DOCS),
+    Rule::new("DL3040", "DnfCacheKept", Warning, D(rules::dnf_cache_kept::check), &rules::dnf_cache_kept::DOCS),
+    Rule::new(
+        "DL3041",
+        "UnpinnedDnfPackage",
+        Warning,
+        D(rules::unpinned_dnf_package::check),
+        &rules::unpinned_dnf_package::DOCS,
+    ),
     Rule::new("DL3042", "PipCacheKept", Warning, D(rules::pip_cache_kept::check), &rules::pip_cache_kept::DOCS),
     Rule::new(
         "DL3045",
@@ -179,7 +226,40 @@ pub static RULES: &[Rule] = &[
         D(rules::relative_copy_destination::check),
         &rules::relative_copy_destination::DOCS,
     ),
+    Rule::new("DL3048", "InvalidLabelKey", Style, D(rules::invalid_label_key::check), &rules::invalid_label_key::DOCS),
+    Rule::new("DL3049", "MissingLabel", Info, D(rules::missing_label::check), &rules::missing_label::DOCS),
+    Rule::new("DL3050", "SuperfluousLabel", Info, D(rules::superfluous_label::check), &rules::superfluous_label::DOCS),
+    Rule::new("DL3051", "EmptyLabel", Warning, D(rules::empty_label::check), &rules::empty_label::DOCS),
+    Rule::new("DL3052", "LabelNotUrl", Warning, D(rules::label_not_url::check), &rules::label_not_url::DOCS),
+    Rule::new(
+        "DL3053",
+        "LabelNotRfc3339",
+        Warning,
+        D(rules::label_not_rfc3339::check),
+        &rules::label_not_rfc3339::DOCS,
+    ),
+    Rule::new("DL3054", "LabelNotSpdx", Warning, D(rules::label_not_spdx::check), &rules::label_not_spdx::DOCS),
+    Rule::new(
+        "DL3055",
+        "LabelNotGitHash",
+        Warning,
+        D(rules::label_not_git_hash::check),
+        &rules::label_not_git_hash::DOCS,
+    ),
+    Rule::new("DL3056", "LabelNotSemver", Warning, D(rules::label_not_semver::check), &rules::label_not_semver::DOCS),
+    Rule {
+        default_enabled: false,
+        ..Rule::new(
+            "DL3057",
+            "MissingHealthcheck",
+            Info,
+            D(rules::missing_healthcheck::check),
+            &rules::missing_healthcheck::DOCS,
+        )
+    },
+    Rule::new("DL3058", "LabelNotEmail", Warning, D(rules::label_not_email::check), &rules::label_not_email::DOCS),
     Rule::new("DL3059", "ConsecutiveRuns", Info, D(rules::consecutive_runs::check), &rules::consecutive_runs::DOCS),
+    Rule::new("DL3060", "YarnCacheKept", Info, D(rules::yarn_cache_kept::check), &rules::yarn_cache_kept::DOCS),
     Rule {
         aliases: &["MaintainerDeprecated"],
         ..Rule::new(

@@ -2,7 +2,8 @@
 //!
 //! A fixture is `tests/fixtures/lint/<CODE>_<fires|quiet>_<what>.<ext>`: a Dockerfile (`.Dockerfile`) or a
 //! script (`.sh`, `.mk`, `.yml`, `.md`), or a folder holding a script and the files it builds from (the
-//! script is the folder's `run.sh`, `Makefile`, `workflow.yml` or `README.md`). `fires` fixtures must raise
+//! script is the folder's `run.sh`, `Makefile`, `workflow.yml` or `README.md`; or a `Dockerfile` with the
+//! `.hadolint.yaml` its rule needs). `fires` fixtures must raise
 //! at least one finding of CODE, `quiet` ones none. The rendered tty output is the snapshot.
 
 use std::path::{Path, PathBuf};
@@ -29,13 +30,13 @@ fn subject(path: &Path) -> (PathBuf, Option<ScriptKind>) {
         _ => None,
     };
     if path.is_dir() {
-        for name in ["run.sh", "Makefile", "workflow.yml", "README.md"] {
+        for name in ["run.sh", "Makefile", "workflow.yml", "README.md", "Dockerfile"] {
             let p = path.join(name);
             if p.exists() {
                 return (p.clone(), kind_of(&p));
             }
         }
-        panic!("{}: a fixture folder needs run.sh, Makefile, workflow.yml or README.md", path.display());
+        panic!("{}: a fixture folder needs run.sh, Makefile, workflow.yml, README.md or Dockerfile", path.display());
     }
     (path.to_path_buf(), kind_of(path))
 }
@@ -44,10 +45,22 @@ fn subject(path: &Path) -> (PathBuf, Option<ScriptKind>) {
 pub fn run_fixture(path: &Path, code: &str) -> (usize, String) {
     let (file, kind) = subject(path);
     let src = std::fs::read_to_string(&file).unwrap();
-    let config = Config { enabled: vec![code.to_string()], ..Config::default() };
+    // A fixture folder may hold the configuration its rule reads (a label schema, say) in `.hadolint.yaml`.
+    let yaml = path.join(".hadolint.yaml");
+    let mut config = if yaml.is_file() {
+        lint::config::parse_hadolint_yaml(&std::fs::read_to_string(&yaml).unwrap()).unwrap()
+    } else {
+        Config::default()
+    };
+    config.enabled.push(code.to_string());
     let settings = Settings::new(&config, &[]).unwrap();
     let mut diagnostics = match kind {
-        None => lint::lint_dockerfile(&src, &settings, None),
+        None => {
+            // A fixture folder may also hold the `.dockerignore` of its build context.
+            let ignore = std::fs::read_to_string(path.join(".dockerignore")).ok();
+            let build = lint::BuildContext { files: None, dockerignore: ignore.as_deref() };
+            lint::lint_dockerfile_with(&src, &settings, build)
+        }
         Some(k) => lint::lint_script(&src, k, &file, &settings, &Fs),
     };
     diagnostics.retain(|d| d.code == code);
