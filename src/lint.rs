@@ -112,13 +112,29 @@ fn stamp(rule: &'static Rule, settings: &Settings, found: Vec<Violation>, out: &
     out.extend(found.into_iter().map(|violation| Diagnostic { code: rule.code, level, violation }));
 }
 
+/// What the caller knows of the build context a Dockerfile is built with.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BuildContext<'a> {
+    /// The context's files, relative to its root.
+    pub files: Option<&'a [String]>,
+    /// The text of the context's `.dockerignore` (or of the Dockerfile's own `<name>.dockerignore`).
+    pub dockerignore: Option<&'a str>,
+}
+
 /// Lints a Dockerfile's text. `context_files` lists the build context's files where the caller knows them.
 #[must_use]
 pub fn lint_dockerfile(src: &str, settings: &Settings, context_files: Option<&[String]>) -> Vec<Diagnostic> {
+    lint_dockerfile_with(src, settings, BuildContext { files: context_files, dockerignore: None })
+}
+
+/// Lints a Dockerfile's text with what the caller knows of its build context.
+#[must_use]
+pub fn lint_dockerfile_with(src: &str, settings: &Settings, build: BuildContext) -> Vec<Diagnostic> {
     let parsed = dockerfile::parse(src);
     let mut out = Vec::new();
     let mut ctx = DockerfileContext::new(src, &parsed.dockerfile, &settings.rules);
-    ctx.context_files = context_files;
+    ctx.context_files = build.files;
+    ctx.dockerignore = build.dockerignore;
     for rule in RULES.iter().filter(|r| settings.is_enabled(r)) {
         match rule.check {
             Check::Parser => {
@@ -136,9 +152,23 @@ pub fn lint_dockerfile(src: &str, settings: &Settings, context_files: Option<&[S
     if settings.honour_pragmas {
         let suppressions = dockerfile_suppressions(&ctx);
         out.retain(|d| d.code == "DL1000" || !suppressions.iter().any(|s| s.covers(d)));
+        skip_checks(&ctx, &mut out);
     }
     sort(&mut out);
     out
+}
+
+/// Drops the findings of the BuildKit checks that the file's `# check=skip=…` directive names, as BuildKit does.
+fn skip_checks(ctx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
+    let Some(directive) = ctx.file.directives.iter().find(|d| d.name == "check") else { return };
+    let skipped = |code: &str| {
+        let Some(rule) = registry::find(code) else { return false };
+        match pragma::check_directive(&directive.value) {
+            pragma::CheckSkip::All => rule.buildkit_name().is_some(),
+            pragma::CheckSkip::Names(names) => names.iter().any(|n| rule.matches(n)),
+        }
+    };
+    out.retain(|d| !skipped(d.code));
 }
 
 fn dockerfile_suppressions(ctx: &DockerfileContext) -> Vec<Suppression> {

@@ -97,6 +97,8 @@ pub struct DockerfileContext<'a> {
     pub settings: &'a RuleSettings,
     /// The files of the build context, where the caller knows them (for rules that look at what is copied).
     pub context_files: Option<&'a [String]>,
+    /// The text of the `.dockerignore` of the build context, where the caller read one.
+    pub dockerignore: Option<&'a str>,
 }
 
 impl<'a> DockerfileContext<'a> {
@@ -141,7 +143,7 @@ impl<'a> DockerfileContext<'a> {
             }
         }
         let scripts = file.instructions.iter().map(run_scripts).collect();
-        DockerfileContext { src, file, stages, global_args, scripts, settings, context_files: None }
+        DockerfileContext { src, file, stages, global_args, scripts, settings, context_files: None, dockerignore: None }
     }
 
     /// The stage an instruction belongs to (`None` before the first FROM).

@@ -50,6 +50,33 @@ pub fn parse(comment: &str) -> Option<Pragma> {
     (!codes.is_empty()).then_some(Pragma { scope, codes })
 }
 
+/// What BuildKit's `# check=skip=…` parser directive skips.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckSkip {
+    /// `skip=all`: every BuildKit check.
+    All,
+    /// The check names (or codes) listed.
+    Names(Vec<String>),
+}
+
+/// Reads the value of a `check` parser directive (`skip=A,B;error=true`). Its other options (`error`,
+/// `experimental`) concern `docker build` and are ignored here.
+#[must_use]
+pub fn check_directive(value: &str) -> CheckSkip {
+    let mut names = Vec::new();
+    for part in value.split(';') {
+        let Some((key, list)) = part.split_once('=') else { continue };
+        if key.trim() != "skip" {
+            continue;
+        }
+        if list.trim() == "all" {
+            return CheckSkip::All;
+        }
+        names.extend(list.split(',').map(str::trim).filter(|n| !n.is_empty()).map(str::to_string));
+    }
+    CheckSkip::Names(names)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +92,14 @@ mod tests {
         assert_eq!(parse("hadolint ignore="), None);
         assert_eq!(parse("hadolintignore=DL3006"), None);
         assert_eq!(parse("just a comment about hadolint ignore=DL3006"), None);
+    }
+
+    #[test]
+    fn reads_check_directives() {
+        let names = |v: &[&str]| CheckSkip::Names(v.iter().map(|s| (*s).to_string()).collect());
+        assert_eq!(check_directive("skip=StageNameCasing, FromAsCasing"), names(&["StageNameCasing", "FromAsCasing"]));
+        assert_eq!(check_directive("error=true;skip=UndefinedVar"), names(&["UndefinedVar"]));
+        assert_eq!(check_directive(" skip = all ;error=true"), CheckSkip::All);
+        assert_eq!(check_directive("error=true"), names(&[]));
     }
 }

@@ -50,6 +50,13 @@ impl Rule {
         Rule { code, name, aliases: &[], level, default_enabled: true, check, docs }
     }
 
+    /// The rule's name among BuildKit's build checks, when BuildKit has the check: what `# check=skip=`
+    /// names. The DK3xxx rules are BuildKit's checks; other rules name theirs in `aliases`.
+    #[must_use]
+    pub fn buildkit_name(&self) -> Option<&'static str> {
+        if self.code.starts_with("DK3") { Some(self.name) } else { self.aliases.first().copied() }
+    }
+
     #[must_use]
     pub fn matches(&self, code_or_name: &str) -> bool {
         self.code.eq_ignore_ascii_case(code_or_name)
@@ -83,6 +90,127 @@ pub static RULES: &[Rule] = &[
         Info,
         S(rules::leftover_container::check),
         &rules::leftover_container::DOCS,
+    ),
+    Rule::new(
+        "DK3001",
+        "StageNameCasing",
+        Style,
+        D(rules::stage_name_casing::check),
+        &rules::stage_name_casing::DOCS,
+    ),
+    Rule::new(
+        "DK3002",
+        "FromAsCasing",
+        Style,
+        D(rules::from_as_casing::check),
+        &rules::from_as_casing::DOCS,
+    ),
+    Rule {
+        aliases: &["NoEmptyContinuation"],
+        ..Rule::new(
+            "DK3003",
+            "EmptyContinuation",
+            Warning,
+            D(rules::empty_continuation::check),
+            &rules::empty_continuation::DOCS,
+        )
+    },
+    Rule {
+        aliases: &["ConsistentInstructionCasing"],
+        ..Rule::new(
+            "DK3004",
+            "InconsistentInstructionCasing",
+            Style,
+            D(rules::inconsistent_instruction_casing::check),
+            &rules::inconsistent_instruction_casing::DOCS,
+        )
+    },
+    Rule::new(
+        "DK3005",
+        "UndefinedArgInFrom",
+        Warning,
+        D(rules::undefined_arg_in_from::check),
+        &rules::undefined_arg_in_from::DOCS,
+    ),
+    Rule::new(
+        "DK3006",
+        "UndefinedVar",
+        Warning,
+        D(rules::undefined_var::check),
+        &rules::undefined_var::DOCS,
+    ),
+    Rule::new(
+        "DK3007",
+        "LegacyKeyValueFormat",
+        Info,
+        D(rules::legacy_key_value_format::check),
+        &rules::legacy_key_value_format::DOCS,
+    ),
+    Rule::new(
+        "DK3008",
+        "InvalidDefaultArgInFrom",
+        Error,
+        D(rules::invalid_default_arg_in_from::check),
+        &rules::invalid_default_arg_in_from::DOCS,
+    ),
+    Rule::new(
+        "DK3009",
+        "ExposeProtoCasing",
+        Style,
+        D(rules::expose_proto_casing::check),
+        &rules::expose_proto_casing::DOCS,
+    ),
+    Rule::new(
+        "DK3010",
+        "ExposeInvalidFormat",
+        Warning,
+        D(rules::expose_invalid_format::check),
+        &rules::expose_invalid_format::DOCS,
+    ),
+    Rule::new(
+        "DK3011",
+        "CopyIgnoredFile",
+        Error,
+        D(rules::copy_ignored_file::check),
+        &rules::copy_ignored_file::DOCS,
+    ),
+    Rule::new(
+        "DK4001",
+        "ImplicitRootUser",
+        Info,
+        D(rules::implicit_root_user::check),
+        &rules::implicit_root_user::DOCS,
+    ),
+    Rule::new(
+        "DK4002",
+        "SshPortExposed",
+        Warning,
+        D(rules::ssh_port_exposed::check),
+        &rules::ssh_port_exposed::DOCS,
+    ),
+    Rule::new(
+        "DK4003",
+        "VerificationDisabled",
+        Warning,
+        D(rules::verification_disabled::check),
+        &rules::verification_disabled::DOCS,
+    ),
+    Rule {
+        aliases: &["SecretsUsedInArgOrEnv"],
+        ..Rule::new(
+            "DK4004",
+            "SecretInArgOrEnv",
+            Error,
+            D(rules::secret_in_arg_or_env::check),
+            &rules::secret_in_arg_or_env::DOCS,
+        )
+    },
+    Rule::new(
+        "DK4005",
+        "UpdateWithoutInstall",
+        Warning,
+        D(rules::update_without_install::check),
+        &rules::update_without_install::DOCS,
     ),
     Rule {
         aliases: &["WorkdirRelativePath"],
