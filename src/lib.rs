@@ -4,6 +4,7 @@
 //! lines, [`lint`] turns parsed files into diagnostics. None of them does I/O; [`cli`] and [`commands`] read
 //! files and write output.
 
+pub mod book;
 pub mod cli;
 pub mod commands;
 pub mod dockercli;

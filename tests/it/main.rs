@@ -1,5 +1,6 @@
 //! One integration-test binary, so the crate links once.
 
+mod book;
 mod cli;
 mod goals;
 mod learn;
