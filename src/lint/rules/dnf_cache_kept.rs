@@ -11,7 +11,10 @@ pub static DOCS: RuleDocs = RuleDocs {
     what: "Finds a `RUN` where `dnf` or `microdnf` installs, updates or upgrades packages and no `dnf clean all` \
            (or removal of `/var/cache/dnf`, `/var/cache/yum` or `/var/cache/libdnf5`) follows in the same `RUN`. \
            A `RUN` that mounts a cache or a tmpfs over the cache folder \
-           (`--mount=type=cache,target=/var/cache/dnf`) is fine, which hadolint does not see.",
+           (`--mount=type=cache,target=/var/cache/dnf`) is fine, which hadolint does not see. \
+           Only stages whose files end up in an image are checked: the last stage, and stages a later \
+           `FROM` builds on; a stage that only feeds `COPY --from` leaves its cache behind. hadolint reports \
+           those too.",
     why: "dnf keeps the repository metadata it downloads under `/var/cache/dnf`, often more than a hundred \
           megabytes. A file deleted by a later instruction still takes room in the layer that wrote it, so \
           the cleaning must happen in the same `RUN`.",
@@ -24,7 +27,10 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     let sites: Vec<Site> = packages::commands(ctx).collect();
     let mut reported = None;
     for (n, site) in sites.iter().enumerate() {
-        if !matches!(Dnf::of(&site.cmd), Some(Dnf::Dnf | Dnf::Microdnf)) || reported == Some(site.index) {
+        if !matches!(Dnf::of(&site.cmd), Some(Dnf::Dnf | Dnf::Microdnf))
+            || reported == Some(site.index)
+            || !packages::stage_is_kept(ctx, site.index)
+        {
             continue;
         }
         let Some(at) = rpm::dnf_fills_cache(&site.cmd) else { continue };

@@ -8,14 +8,14 @@ use crate::lint::registry::RuleDocs;
 pub static DOCS: RuleDocs = RuleDocs {
     summary: "A label key that breaks Docker's naming guidelines",
     what: "Finds `LABEL` keys that do not start with a lower-case letter, do not end with a lower-case letter \
-           or digit, hold anything but lower-case letters, digits, `.` and `-`, repeat `.` or `-` \
+           or digit, hold anything but lower-case letters, digits, `.`, `-` and `_`, repeat `.` or `-` \
            (`a..b`, `a--b`), or use a namespace Docker reserves for itself (`com.docker.`, `io.docker.`, \
            `org.dockerproject.`). Keys that expand a variable are known only at build time and are skipped.",
     why: "Tools that read labels (registries, scanners, orchestrators) expect keys in reverse-DNS form, and \
           Docker's own namespaces may take any meaning Docker gives them. A key like `Version` or \
-          `build_date` works, but is easy to misspell when something looks it up, and clashes with nothing \
+          `Build_Date` works, but is easy to misspell when something looks it up, and clashes with nothing \
           only by luck.",
-    example: "FROM alpine:3.20\nLABEL Version=1.0 build_date=2024-05-01\n",
+    example: "FROM alpine:3.20\nLABEL Version=1.0 Build_Date=2024-05-01\n",
     instead: "FROM alpine:3.20\nLABEL org.opencontainers.image.version=1.0 org.opencontainers.image.created=2024-05-01T00:00:00Z\n",
     fix: None,
 };
@@ -28,8 +28,9 @@ fn problem(key: &str) -> Option<&'static str> {
     if !key.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit()) {
         return Some("must end with a lower-case letter or a digit");
     }
-    if !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-') {
-        return Some("may hold only lower-case letters, digits, `.` and `-`");
+    // Docker's guidelines leave out `_`; hadolint accepts it inside a key, and so do we.
+    if !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c)) {
+        return Some("may hold only lower-case letters, digits, `.`, `-` and `_`");
     }
     if key.contains("..") || key.contains("--") {
         return Some("must not repeat `.` or `-`");

@@ -249,6 +249,14 @@ fn variable(ctx: &DockerfileContext, site: &Site, name: &str) -> Option<String> 
     found.filter(|v| !v.contains('$'))
 }
 
+/// True when the files of the instruction's stage end up in an image: the stage is the last one, or a later
+/// `FROM` builds on it. A stage that only feeds `COPY --from` leaves its caches behind.
+#[must_use]
+pub fn stage_is_kept(ctx: &DockerfileContext, index: usize) -> bool {
+    let Some(stage) = ctx.stage_of(index) else { return true };
+    ctx.final_stage().is_some_and(|f| f.index == stage.index) || stage.is_base
+}
+
 /// True when the file name ends in `.ext`, in any case.
 #[must_use]
 pub fn has_extension(path: &str, ext: &str) -> bool {

@@ -11,7 +11,9 @@ pub static DOCS: RuleDocs = RuleDocs {
     what: "Finds a `RUN` where yarn installs packages (`yarn install`, a bare `yarn`, `yarn add`, \
            `yarn global add`) and no `yarn cache clean` (or removal of yarn's cache folder) follows in the same \
            `RUN`. A `RUN` that mounts a cache or a tmpfs over yarn's cache (a target under `.cache/yarn` or \
-           `.yarn`, or the folder `--cache-folder` or `YARN_CACHE_FOLDER` names) is fine.",
+           `.yarn`, or the folder `--cache-folder` or `YARN_CACHE_FOLDER` names) is fine. \
+           Only stages whose files end up in an image are checked: the last stage, and stages a later \
+           `FROM` builds on.",
     why: "yarn keeps a copy of every package it downloads in its global cache (`/usr/local/share/.cache/yarn` \
           for root), on top of the copy in `node_modules`: often as large again. A file deleted by a later \
           instruction still takes room in the layer that wrote it, so the cleaning must happen in the same \
@@ -83,7 +85,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     let sites: Vec<Site> = packages::commands(ctx).collect();
     let mut reported = None;
     for (n, site) in sites.iter().enumerate() {
-        if reported == Some(site.index) {
+        if reported == Some(site.index) || !packages::stage_is_kept(ctx, site.index) {
             continue;
         }
         let Some(at) = installs(&site.cmd) else { continue };

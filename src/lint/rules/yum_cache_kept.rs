@@ -10,7 +10,10 @@ pub static DOCS: RuleDocs = RuleDocs {
     summary: "yum leaves its cache in the image",
     what: "Finds a `RUN` where yum installs, updates or upgrades packages and no `yum clean all` (or removal of \
            `/var/cache/yum`) follows in the same `RUN`. A `RUN` that mounts a cache or a tmpfs over yum's cache \
-           (`--mount=type=cache,target=/var/cache/yum`) is fine, which hadolint does not see.",
+           (`--mount=type=cache,target=/var/cache/yum`) is fine, which hadolint does not see. \
+           Only stages whose files end up in an image are checked: the last stage, and stages a later \
+           `FROM` builds on; a stage that only feeds `COPY --from` leaves its cache behind. hadolint reports \
+           those too.",
     why: "yum keeps the repository metadata it downloads, and often the packages themselves, under \
           `/var/cache/yum`: tens or hundreds of megabytes. A file deleted by a later instruction still takes \
           room in the layer that wrote it, so the cleaning must happen in the same `RUN`.",
@@ -23,7 +26,10 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     let sites: Vec<Site> = packages::commands(ctx).collect();
     let mut reported = None;
     for (n, site) in sites.iter().enumerate() {
-        if Dnf::of(&site.cmd) != Some(Dnf::Yum) || reported == Some(site.index) {
+        if Dnf::of(&site.cmd) != Some(Dnf::Yum)
+            || reported == Some(site.index)
+            || !packages::stage_is_kept(ctx, site.index)
+        {
             continue;
         }
         let Some(at) = rpm::dnf_fills_cache(&site.cmd) else { continue };

@@ -12,7 +12,10 @@ pub static DOCS: RuleDocs = RuleDocs {
     what: "Finds a `RUN` where zypper installs, updates or upgrades packages (`install`/`in`, `update`/`up`, \
            `dist-upgrade`/`dup`, `patch`, `source-install`/`si`) and no `zypper clean` (`cc`, or removal of \
            `/var/cache/zypp`) follows in the same `RUN`. A `RUN` that mounts a cache or a tmpfs over \
-           `/var/cache/zypp` is fine.",
+           `/var/cache/zypp` is fine. \
+           Only stages whose files end up in an image are checked: the last stage, and stages a later \
+           `FROM` builds on; a stage that only feeds `COPY --from` leaves its cache behind. hadolint reports \
+           those too.",
     why: "zypper keeps the repository metadata it downloads under `/var/cache/zypp`. A file deleted by a later \
           instruction still takes room in the layer that wrote it, so the cleaning must happen in the same `RUN`.",
     example: "FROM opensuse/leap:15.6\nRUN zypper -n install curl=8.6.0\n",
@@ -31,7 +34,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     let sites: Vec<Site> = packages::commands(ctx).collect();
     let mut reported = None;
     for (n, site) in sites.iter().enumerate() {
-        if reported == Some(site.index) {
+        if reported == Some(site.index) || !packages::stage_is_kept(ctx, site.index) {
             continue;
         }
         let Some(at) = rpm::zypper_subcommand(&site.cmd, FILLS) else { continue };
