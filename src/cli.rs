@@ -115,6 +115,11 @@ pub enum LessonsCommand {
     Check {
         #[arg(long, value_enum, default_value_t = EngineChoice::Sim)]
         engine: EngineChoice,
+        /// On the real engine, remove the images a lesson pulls (its `pulls`) before the lesson, so that goals about
+        /// them must fail first. They are not docklings' own: use it only where they can be pulled again (CI's
+        /// offline hub). Without it, such goals are not checked before their step.
+        #[arg(long)]
+        remove_pulled: bool,
     },
 }
 
@@ -145,4 +150,18 @@ pub struct LintArgs {
     /// The file name to show for standard input, and to pick the kind of file by.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+
+    /// Apply the fixes of the findings, rewriting the files in place (for `-`, print the fixed text to standard
+    /// output). Fixes repeat until nothing changes; one whose result would not parse or would raise a new
+    /// finding is refused. The report then shows what is left, and the exit status follows it.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the changes `--fix` would make as a unified diff instead of writing them.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With `--fix` or `--diff`: also apply the fixes that may change what the build does.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }

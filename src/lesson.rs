@@ -33,6 +33,11 @@ pub struct Resources {
     pub volumes: Vec<String>,
     #[serde(default)]
     pub networks: Vec<String>,
+    /// Images the lesson pulls from a registry. No reset removes them from a learner's engine (they are not the
+    /// lesson's own); `lessons check --engine real` removes them before the lesson, so that its goals about them can
+    /// fail first, and the lesson pulls them back.
+    #[serde(default)]
+    pub pulls: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
