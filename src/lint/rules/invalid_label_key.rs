@@ -51,8 +51,9 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         let Some(why) = problem(key) else { continue };
         // One finding per LABEL instruction, as hadolint counts them; later bad keys are marked on it.
         if last == Some(index) {
-            let v = out.pop().expect("the finding of this instruction");
-            out.push(v.secondary(kv.key.span, format!("`{key}` {why} too")));
+            if let Some(v) = out.pop() {
+                out.push(v.secondary(kv.key.span, format!("`{key}` {why} too")));
+            }
             continue;
         }
         last = Some(index);

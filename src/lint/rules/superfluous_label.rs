@@ -28,8 +28,9 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
             continue;
         }
         if last == Some(index) {
-            let v = out.pop().expect("the finding of this instruction");
-            out.push(v.secondary(kv.key.span, format!("`{key}` is not in the schema either")));
+            if let Some(v) = out.pop() {
+                out.push(v.secondary(kv.key.span, format!("`{key}` is not in the schema either")));
+            }
             continue;
         }
         last = Some(index);
