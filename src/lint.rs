@@ -183,11 +183,17 @@ fn dockerfile_suppressions(ctx: &DockerfileContext) -> Vec<Suppression> {
                 Some(i) => file.instructions[i].span,
                 None => continue,
             },
+            // The whole stage, its FROM line and the instructions above the pragma included: the stage of the
+            // next instruction (the first stage before any FROM), or the last stage when nothing follows.
             Scope::Stage => {
-                let end = next
-                    .and_then(|i| ctx.stage_of(i).or_else(|| ctx.stages.first()))
-                    .map_or(ctx.src.len(), |s| file.instructions.get(s.end).map_or(ctx.src.len(), |i| i.span.start));
-                Span::new(comment.span.end, end)
+                let stage = match next {
+                    Some(i) => ctx.stage_of(i).or_else(|| ctx.stages.first()),
+                    None => ctx.stages.last(),
+                };
+                match stage {
+                    Some(s) => file.instructions[s.from].span.cover(file.instructions[s.end - 1].span),
+                    None => Span::new(comment.span.end, ctx.src.len()),
+                }
             }
         };
         out.push(Suppression { codes: p.codes, span });

@@ -31,7 +31,10 @@ impl std::str::FromStr for Threshold {
 /// Settings some rules read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RuleSettings {
-    /// Registries FROM may pull from (DL3026); empty means any.
+    /// Registries FROM may pull from (DL3026); empty means any. `trusted-registries` (or `allowed-registries`)
+    /// in `.docklings.toml`, `trustedRegistries` in `.hadolint.yaml`. An entry is a registry host with its port
+    /// when it has one; `*.example.com` trusts every subdomain of `example.com`; any spelling of Docker Hub
+    /// (`docker.io`, `index.docker.io`, …) trusts images written without a registry.
     pub trusted_registries: Vec<String>,
     /// Labels every image must carry, with the type of their value: `label-schema` in both files, a table in
     /// `.docklings.toml` (`[lint.label-schema]`, `"org.opencontainers.image.version" = "semver"`) and a
@@ -82,7 +85,8 @@ struct TomlLint {
     #[serde(default)]
     enable: Vec<String>,
     failure_threshold: Option<String>,
-    #[serde(default)]
+    /// `trusted-registries`, also spelled `allowed-registries`.
+    #[serde(default, alias = "allowed-registries")]
     trusted_registries: Vec<String>,
     #[serde(default)]
     label_schema: BTreeMap<String, String>,
@@ -207,6 +211,8 @@ mod tests {
         let err = parse_toml("[lint]\nignored = []\n").unwrap_err();
         assert!(err.contains("unknown field `ignored`"), "{err}");
         assert!(parse_toml("[lint]\nfailure-threshold = \"fatal\"\n").unwrap_err().contains("fatal"));
+        let c = parse_toml("[lint]\nallowed-registries = [\"registry.example.com\"]\n").unwrap();
+        assert_eq!(c.rules.trusted_registries, ["registry.example.com"]);
     }
 
     #[test]

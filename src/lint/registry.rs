@@ -70,6 +70,10 @@ use Level::{Error, Info, Style, Warning};
 
 pub static RULES: &[Rule] = &[
     Rule::new("DL1000", "ParseError", Error, Check::Parser, &rules::PARSE_ERROR_DOCS),
+    Rule {
+        default_enabled: false,
+        ..Rule::new("DL1001", "IgnorePragma", Info, D(rules::ignore_pragma::check), &rules::ignore_pragma::DOCS)
+    },
     Rule::new(
         "DK1001",
         "CopyBeforeInstall",
@@ -222,6 +226,7 @@ pub static RULES: &[Rule] = &[
             &rules::relative_workdir::DOCS,
         )
     },
+    Rule::new("DL3001", "SystemToolInRun", Info, D(rules::system_tool_in_run::check), &rules::system_tool_in_run::DOCS),
     Rule::new("DL3002", "FinalUserRoot", Warning, D(rules::final_user_root::check), &rules::final_user_root::DOCS),
     Rule::new("DL3003", "CdInRun", Warning, D(rules::cd_in_run::check), &rules::cd_in_run::DOCS),
     Rule::new("DL3004", "SudoInRun", Error, D(rules::sudo_in_run::check), &rules::sudo_in_run::DOCS),
@@ -235,6 +240,15 @@ pub static RULES: &[Rule] = &[
         &rules::unpinned_apt_package::DOCS,
     ),
     Rule::new("DL3009", "AptListsKept", Info, D(rules::apt_lists_kept::check), &rules::apt_lists_kept::DOCS),
+    Rule::new("DL3010", "CopyThenExtract", Info, D(rules::copy_then_extract::check), &rules::copy_then_extract::DOCS),
+    Rule::new("DL3011", "PortOutOfRange", Error, D(rules::port_out_of_range::check), &rules::port_out_of_range::DOCS),
+    Rule::new(
+        "DL3012",
+        "MultipleHealthcheck",
+        Error,
+        D(rules::multiple_healthcheck::check),
+        &rules::multiple_healthcheck::DOCS,
+    ),
     Rule::new(
         "DL3013",
         "UnpinnedPipPackage",
@@ -298,6 +312,13 @@ pub static RULES: &[Rule] = &[
             &rules::shell_form_command::DOCS,
         )
     },
+    Rule::new(
+        "DL3026",
+        "UntrustedRegistry",
+        Error,
+        D(rules::untrusted_registry::check),
+        &rules::untrusted_registry::DOCS,
+    ),
     Rule::new("DL3027", "AptUse", Warning, D(rules::apt_use::check), &rules::apt_use::DOCS),
     Rule::new(
         "DL3028",
@@ -306,6 +327,16 @@ pub static RULES: &[Rule] = &[
         D(rules::unpinned_gem_package::check),
         &rules::unpinned_gem_package::DOCS,
     ),
+    Rule {
+        aliases: &["FromPlatformFlagConstDisallowed"],
+        ..Rule::new(
+            "DL3029",
+            "FromPlatformFlag",
+            Warning,
+            D(rules::from_platform_flag::check),
+            &rules::from_platform_flag::DOCS,
+        )
+    },
     Rule::new("DL3030", "YumPrompt", Warning, D(rules::yum_prompt::check), &rules::yum_prompt::DOCS),
     Rule::new("DL3032", "YumCacheKept", Warning, D(rules::yum_cache_kept::check), &rules::yum_cache_kept::DOCS),
     Rule::new(
@@ -348,12 +379,28 @@ pub static RULES: &[Rule] = &[
     ),
     Rule::new("DL3042", "PipCacheKept", Warning, D(rules::pip_cache_kept::check), &rules::pip_cache_kept::DOCS),
     Rule::new(
+        "DL3043",
+        "ForbiddenOnbuildTrigger",
+        Error,
+        D(rules::forbidden_onbuild_trigger::check),
+        &rules::forbidden_onbuild_trigger::DOCS,
+    ),
+    Rule::new(
+        "DL3044",
+        "SameEnvReference",
+        Error,
+        D(rules::same_env_reference::check),
+        &rules::same_env_reference::DOCS,
+    ),
+    Rule::new(
         "DL3045",
         "RelativeCopyDestination",
         Warning,
         D(rules::relative_copy_destination::check),
         &rules::relative_copy_destination::DOCS,
     ),
+    Rule::new("DL3046", "UseraddHighUid", Warning, D(rules::useradd_high_uid::check), &rules::useradd_high_uid::DOCS),
+    Rule::new("DL3047", "WgetProgressBar", Info, D(rules::wget_progress_bar::check), &rules::wget_progress_bar::DOCS),
     Rule::new("DL3048", "InvalidLabelKey", Style, D(rules::invalid_label_key::check), &rules::invalid_label_key::DOCS),
     Rule::new("DL3049", "MissingLabel", Info, D(rules::missing_label::check), &rules::missing_label::DOCS),
     Rule::new("DL3050", "SuperfluousLabel", Info, D(rules::superfluous_label::check), &rules::superfluous_label::DOCS),
@@ -388,6 +435,55 @@ pub static RULES: &[Rule] = &[
     Rule::new("DL3058", "LabelNotEmail", Warning, D(rules::label_not_email::check), &rules::label_not_email::DOCS),
     Rule::new("DL3059", "ConsecutiveRuns", Info, D(rules::consecutive_runs::check), &rules::consecutive_runs::DOCS),
     Rule::new("DL3060", "YarnCacheKept", Info, D(rules::yarn_cache_kept::check), &rules::yarn_cache_kept::DOCS),
+    Rule::new(
+        "DL3061",
+        "InstructionBeforeFrom",
+        Error,
+        D(rules::instruction_before_from::check),
+        &rules::instruction_before_from::DOCS,
+    ),
+    Rule::new(
+        "DL3062",
+        "UnpinnedGoPackage",
+        Warning,
+        D(rules::unpinned_go_package::check),
+        &rules::unpinned_go_package::DOCS,
+    ),
+    Rule {
+        aliases: &["ReservedStageName"],
+        ..Rule::new(
+            "DL3063",
+            "StageNameReserved",
+            Warning,
+            D(rules::stage_name_reserved::check),
+            &rules::stage_name_reserved::DOCS,
+        )
+    },
+    Rule::new(
+        "DL3064",
+        "SensitiveVariableName",
+        Warning,
+        D(rules::sensitive_variable_name::check),
+        &rules::sensitive_variable_name::DOCS,
+    ),
+    Rule {
+        aliases: &["RedundantTargetPlatform"],
+        ..Rule::new(
+            "DL3065",
+            "TargetPlatformFlag",
+            Warning,
+            D(rules::target_platform_flag::check),
+            &rules::target_platform_flag::DOCS,
+        )
+    },
+    Rule::new("DL3066", "UserByName", Info, D(rules::user_by_name::check), &rules::user_by_name::DOCS),
+    Rule::new(
+        "DL3067",
+        "CopyWholeFilesystem",
+        Warning,
+        D(rules::copy_whole_filesystem::check),
+        &rules::copy_whole_filesystem::DOCS,
+    ),
     Rule {
         aliases: &["MaintainerDeprecated"],
         ..Rule::new(
@@ -398,6 +494,7 @@ pub static RULES: &[Rule] = &[
             &rules::maintainer_instruction::DOCS,
         )
     },
+    Rule::new("DL4001", "WgetAndCurl", Warning, D(rules::wget_and_curl::check), &rules::wget_and_curl::DOCS),
     Rule::new("DL4003", "MultipleCmd", Warning, D(rules::multiple_cmd::check), &rules::multiple_cmd::DOCS),
     Rule::new(
         "DL4004",
@@ -406,6 +503,7 @@ pub static RULES: &[Rule] = &[
         D(rules::multiple_entrypoint::check),
         &rules::multiple_entrypoint::DOCS,
     ),
+    Rule::new("DL4005", "BinShReplaced", Warning, D(rules::bin_sh_replaced::check), &rules::bin_sh_replaced::DOCS),
     Rule::new(
         "DL4006",
         "PipeWithoutPipefail",
