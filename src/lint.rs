@@ -4,6 +4,7 @@
 pub mod config;
 pub mod context;
 pub mod diagnostic;
+pub mod fix;
 pub mod pragma;
 pub mod registry;
 pub mod render;

@@ -9,8 +9,9 @@ use std::rc::Rc;
 use anyhow::{Context as _, Result, anyhow};
 
 use crate::cli::LintArgs;
+use crate::lint::fix::{self, Outcome};
 use crate::lint::render::{self, FileReport, Format};
-use crate::lint::{self, Config, ScriptKind, Settings, Threshold, Workspace};
+use crate::lint::{self, BuildContext, Config, ScriptKind, Settings, Threshold, Workspace};
 
 /// What a file is, for the linter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,8 +193,83 @@ fn display(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
+/// What the build context of a Dockerfile on disk holds, as far as the rules look: the files at the top of its
+/// folder that `.dockerignore` lets through (dependency manifests live there; a walk of the whole tree would cost
+/// more than the lint), and the `.dockerignore` text (`<name>.dockerignore` beside the Dockerfile wins, as in
+/// BuildKit).
+#[derive(Default)]
+pub struct ContextInfo {
+    pub files: Option<Vec<String>>,
+    pub dockerignore: Option<String>,
+}
+
+impl ContextInfo {
+    #[must_use]
+    pub fn read(dockerfile: &Path) -> ContextInfo {
+        let dir = dockerfile.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let own = dockerfile.file_name().map(|n| dir.join(format!("{}.dockerignore", n.to_string_lossy())));
+        let dockerignore = own
+            .into_iter()
+            .chain([dir.join(".dockerignore")])
+            .find_map(|p| std::fs::read(p).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        let ignore = crate::dockerignore::DockerIgnore::parse(dockerignore.as_deref().unwrap_or("")).0;
+        let files = std::fs::read_dir(dir).ok().map(|entries| {
+            let mut names: Vec<String> = entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !ignore.is_excluded(n))
+                .collect();
+            names.sort();
+            names
+        });
+        ContextInfo { files, dockerignore }
+    }
+
+    #[must_use]
+    pub fn build_context(&self) -> BuildContext<'_> {
+        BuildContext { files: self.files.as_deref(), dockerignore: self.dockerignore.as_deref() }
+    }
+}
+
+/// One file to lint, read.
+struct Input {
+    path: PathBuf,
+    /// The name shown in reports.
+    name: String,
+    src: String,
+    kind: FileKind,
+    stdin: bool,
+}
+
+fn read_input(target: Target, args: &LintArgs) -> Result<Input> {
+    let (path, name, bytes, kind, stdin) = match target {
+        Target::Stdin => {
+            let mut buf = Vec::new();
+            io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
+            let name = args.stdin_filename.clone().unwrap_or_else(|| "-".into());
+            let kind = detect(Path::new(&name), None).unwrap_or(FileKind::Dockerfile);
+            (PathBuf::from(&name), name, buf, kind, true)
+        }
+        Target::File(path, kind) => {
+            let bytes = std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+            let name = display(&path);
+            (path, name, bytes, kind, false)
+        }
+    };
+    let src = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    Ok(Input { path, name, src, kind, stdin })
+}
+
 /// Runs `docklings lint`; returns whether any finding reached the failure threshold.
 pub fn run(args: &LintArgs) -> Result<bool> {
+    if args.fix || args.diff {
+        return run_fix(args);
+    }
     let targets = targets(&args.paths)?;
     let mut configs = Configs::new(args)?;
     let workspace = FsWorkspace::default();
@@ -201,41 +277,134 @@ pub fn run(args: &LintArgs) -> Result<bool> {
     let mut failed = false;
     let checked = targets.len();
     for target in targets {
-        let (path, name, bytes, kind) = match target {
-            Target::Stdin => {
-                let mut buf = Vec::new();
-                io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
-                let name = args.stdin_filename.clone().unwrap_or_else(|| "-".into());
-                let kind = detect(Path::new(&name), None).unwrap_or(FileKind::Dockerfile);
-                (PathBuf::from(&name), name, buf, kind)
-            }
-            Target::File(path, kind) => {
-                let bytes = std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
-                let name = display(&path);
-                (path, name, bytes, kind)
-            }
-        };
-        let src = match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let input = read_input(target, args)?;
+        let dir = input.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let config = configs.for_dir(dir)?;
         let (settings, file_threshold) = &*config;
-        let diagnostics = match kind {
-            FileKind::Dockerfile => lint::lint_dockerfile(&src, settings, None),
-            FileKind::Script(k) => lint::lint_script(&src, k, &path, settings, &workspace),
+        let diagnostics = match input.kind {
+            FileKind::Dockerfile => {
+                let info = if input.stdin { ContextInfo::default() } else { ContextInfo::read(&input.path) };
+                lint::lint_dockerfile_with(&input.src, settings, info.build_context())
+            }
+            FileKind::Script(k) => lint::lint_script(&input.src, k, &input.path, settings, &workspace),
         };
         let threshold = args.failure_threshold.or(*file_threshold).unwrap_or(Threshold::Level(lint::Level::Info));
         failed |= lint::fails(&diagnostics, threshold);
         if !diagnostics.is_empty() {
-            reports.push(FileReport { path: name, src, diagnostics });
+            reports.push(FileReport { path: input.name, src: input.src, diagnostics });
         }
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     render::render(args.format, &reports, checked, &mut out).context("writing the report")?;
     out.flush().context("writing the report")?;
+    Ok(failed)
+}
+
+/// What `--fix` and `--diff` did over all files, for the closing line.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub fixed: usize,
+    pub files: usize,
+    pub left: usize,
+    pub unsafe_available: usize,
+}
+
+impl Totals {
+    pub fn add(&mut self, outcome: &Outcome) {
+        self.fixed += outcome.applied.len();
+        self.files += usize::from(outcome.changed());
+        self.left += outcome.after.len();
+        self.unsafe_available += outcome.unsafe_available;
+    }
+
+    /// `Fixed 7 findings in 3 files, 2 left; 1 more fix available with --unsafe-fixes` (`Would fix` for a diff).
+    #[must_use]
+    pub fn line(&self, dry_run: bool) -> String {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let verb = if dry_run { "Would fix" } else { "Fixed" };
+        let mut s = format!("{verb} {}", plural(self.fixed, "finding", "findings"));
+        if self.fixed > 0 {
+            s.push_str(&format!(" in {}", plural(self.files, "file", "files")));
+        }
+        s.push_str(&format!(", {} left", self.left));
+        if self.unsafe_available > 0 {
+            s.push_str(&format!(
+                "; {} more {} available with --unsafe-fixes",
+                self.unsafe_available,
+                if self.unsafe_available == 1 { "fix" } else { "fixes" }
+            ));
+        }
+        s
+    }
+}
+
+/// A unified diff of a file's change, headed with its name.
+#[must_use]
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(name, name).to_string()
+}
+
+/// `docklings lint --fix` / `--diff`: fixes every file, writes it back (or prints the fixed standard input, or a
+/// diff), reports what is left, and ends with the totals on standard error.
+fn run_fix(args: &LintArgs) -> Result<bool> {
+    let targets = targets(&args.paths)?;
+    let mut configs = Configs::new(args)?;
+    let workspace = FsWorkspace::default();
+    let mut reports = Vec::new();
+    let mut failed = false;
+    let mut totals = Totals::default();
+    let mut fixed_stdin = false;
+    let checked = targets.len();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for target in targets {
+        let input = read_input(target, args)?;
+        let dir = input.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let config = configs.for_dir(dir)?;
+        let (settings, file_threshold) = &*config;
+        let outcome = match input.kind {
+            FileKind::Dockerfile => {
+                let info = if input.stdin { ContextInfo::default() } else { ContextInfo::read(&input.path) };
+                fix::fix_dockerfile(&input.src, settings, info.build_context(), args.unsafe_fixes)
+            }
+            FileKind::Script(k) => fix::fix_script(&input.src, k, &input.path, settings, &workspace, args.unsafe_fixes),
+        };
+        for r in &outcome.refused {
+            eprintln!("{}: {} fix \"{}\" not applied: {}", input.name, r.code, r.title, r.reason);
+        }
+        if args.diff {
+            if outcome.changed() {
+                write!(out, "{}", unified_diff(&input.name, &input.src, &outcome.text)).context("writing the diff")?;
+            }
+        } else if input.stdin {
+            out.write_all(outcome.text.as_bytes()).context("writing the fixed text")?;
+            fixed_stdin = true;
+        } else if outcome.changed() {
+            std::fs::write(&input.path, &outcome.text)
+                .with_context(|| format!("cannot write `{}`", input.path.display()))?;
+        }
+        let threshold = args.failure_threshold.or(*file_threshold).unwrap_or(Threshold::Level(lint::Level::Info));
+        failed |= lint::fails(&outcome.after, threshold);
+        totals.add(&outcome);
+        if !outcome.after.is_empty() {
+            reports.push(FileReport { path: input.name, src: outcome.text, diagnostics: outcome.after });
+        }
+    }
+    out.flush().context("writing the output")?;
+    drop(out);
+    if !args.diff {
+        // The findings left, where the fixed text does not go: standard output, unless it holds the fixed stdin.
+        if fixed_stdin {
+            let mut err = io::stderr().lock();
+            render::render(args.format, &reports, checked, &mut err).context("writing the report")?;
+        } else {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            render::render(args.format, &reports, checked, &mut out).context("writing the report")?;
+            out.flush().context("writing the report")?;
+        }
+    }
+    eprintln!("{}", totals.line(args.diff));
     Ok(failed)
 }
 

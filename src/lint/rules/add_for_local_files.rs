@@ -3,7 +3,7 @@
 use crate::dockerfile::{Args, Keyword};
 use crate::lint::context::DockerfileContext;
 use crate::lint::context::VarScope;
-use crate::lint::diagnostic::Violation;
+use crate::lint::diagnostic::{Edit, Fix, Safety, Violation};
 use crate::lint::registry::RuleDocs;
 
 pub static DOCS: RuleDocs = RuleDocs {
@@ -18,8 +18,14 @@ pub static DOCS: RuleDocs = RuleDocs {
           exactly what happens.",
     example: "FROM python:3.12-slim\nADD requirements.txt /app/\nADD src /app/src\n",
     instead: "FROM python:3.12-slim\nCOPY requirements.txt /app/\nCOPY src /app/src\n",
-    fix: None,
+    fix: Some(
+        "Changes `ADD` to `COPY` when every source is a local file or folder and no flag is one only `ADD` \
+         has (`--checksum`, `--keep-git-dir`, `--unpack`).",
+    ),
 };
+
+/// Flags that only `ADD` takes.
+const ADD_ONLY_FLAGS: &[&str] = &["checksum", "keep-git-dir", "unpack"];
 
 /// Suffixes of the archives `ADD` unpacks (it detects tar with gzip, bzip2, xz or zstd compression).
 const ARCHIVES: &[&str] = &[
@@ -58,6 +64,15 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
             .help("use `COPY`; keep `ADD` for URLs, Git repositories and archives to unpack");
         for (w, _) in &local {
             v = v.secondary(w.span, "local, not an archive");
+        }
+        let all_local = local.len() == copy.sources.len();
+        if all_local && !ins.flags.iter().any(|f| ADD_ONLY_FLAGS.iter().any(|a| f.name.eq_ignore_ascii_case(a))) {
+            let copy_kw = if ins.keyword.raw.chars().any(|c| c.is_ascii_uppercase()) { "COPY" } else { "copy" };
+            v = v.fix(Fix::new(
+                "Use `COPY`",
+                Safety::Safe,
+                vec![Edit { span: ins.keyword.span, replacement: copy_kw.to_string() }],
+            ));
         }
         out.push(v);
     });

@@ -2,7 +2,8 @@
 
 use super::packages;
 use crate::lint::context::DockerfileContext;
-use crate::lint::diagnostic::Violation;
+use crate::lint::diagnostic::{Fix, Safety, Violation};
+use crate::lint::fix::insert_after_word;
 use crate::lint::registry::RuleDocs;
 
 pub static DOCS: RuleDocs = RuleDocs {
@@ -14,7 +15,7 @@ pub static DOCS: RuleDocs = RuleDocs {
           uses it and throws it away, which also makes a separate `apk update` unnecessary.",
     example: "FROM alpine:3.20\nRUN apk update && apk add curl=8.9.1-r0\n",
     instead: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n",
-    fix: None,
+    fix: Some("Inserts `--no-cache` after `add`."),
 };
 
 fn is_cache(path: &str) -> bool {
@@ -30,10 +31,13 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         if packages::removes_after(site.script, site.cmd.range.1, |p| packages::path_covers(p, "/var/cache/apk")) {
             continue;
         }
-        out.push(
+        let mut v =
             Violation::new(site.head_span(add), "`apk add` without `--no-cache` leaves the package index in the image")
                 .label("index kept in /var/cache/apk")
-                .help("use `apk add --no-cache …`, which needs no `apk update` either"),
-        );
+                .help("use `apk add --no-cache …`, which needs no `apk update` either");
+        if let Some(e) = insert_after_word(site.script, &site.cmd.words[add], "--no-cache") {
+            v = v.fix(Fix::new("Add `--no-cache`", Safety::Safe, vec![e]));
+        }
+        out.push(v);
     }
 }

@@ -2,7 +2,8 @@
 
 use super::packages::{self, APT_TRUE};
 use crate::lint::context::DockerfileContext;
-use crate::lint::diagnostic::Violation;
+use crate::lint::diagnostic::{Fix, Safety, Violation};
+use crate::lint::fix::insert_after_word;
 use crate::lint::registry::RuleDocs;
 use crate::shell::{Joiner, word_is_flag};
 
@@ -17,7 +18,7 @@ pub static DOCS: RuleDocs = RuleDocs {
           build fails, often only once a dependency changes.",
     example: "FROM debian:12.7\nRUN apt-get update \\\n && apt-get install --no-install-recommends curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\n",
     instead: "FROM debian:12.7\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\n",
-    fix: None,
+    fix: Some("Inserts `-y` after `install`."),
 };
 
 /// The quiet level the arguments set: each `q` of a short-flag bundle counts, `-q=N` and `--quiet=N` set it.
@@ -55,10 +56,12 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         if packages::apt_config_written(ctx, site.index, span.start, "APT::Get::Assume-Yes", APT_TRUE) {
             continue;
         }
-        out.push(
-            Violation::new(span, "`apt-get install` without `-y` stops at a question the build cannot answer")
-                .label("may ask `Do you want to continue?`")
-                .help("add `-y`: `apt-get install -y …`"),
-        );
+        let mut v = Violation::new(span, "`apt-get install` without `-y` stops at a question the build cannot answer")
+            .label("may ask `Do you want to continue?`")
+            .help("add `-y`: `apt-get install -y …`");
+        if let Some(e) = insert_after_word(site.script, &site.cmd.words[install], "-y") {
+            v = v.fix(Fix::new("Add `-y`", Safety::Safe, vec![e]));
+        }
+        out.push(v);
     }
 }

@@ -1,8 +1,10 @@
 //! DL3009: `apt-get update` in a RUN that does not delete the package lists it downloads.
 
 use super::packages::{self, Site};
-use crate::lint::context::DockerfileContext;
-use crate::lint::diagnostic::Violation;
+use crate::dockerfile::Span;
+use crate::lint::context::{DockerfileContext, ScriptOrigin};
+use crate::lint::diagnostic::{Edit, Fix, Safety, Violation};
+use crate::lint::fix::line_ending;
 use crate::lint::registry::RuleDocs;
 
 pub static DOCS: RuleDocs = RuleDocs {
@@ -17,8 +19,54 @@ pub static DOCS: RuleDocs = RuleDocs {
           the image runs, so keeping them buys nothing.",
     example: "FROM debian:12.7\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n",
     instead: "FROM debian:12.7\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\n",
-    fix: None,
+    fix: Some(
+        "Appends `&& rm -rf /var/lib/apt/lists/*` to the end of the `RUN` (on a line of its own when the `RUN` \
+         spans several lines; as the last line of a heredoc script).",
+    ),
 };
+
+const CLEANUP: &str = "rm -rf /var/lib/apt/lists/*";
+
+/// The edit that ends the RUN's script with the clean-up, where the end of the script can be found for sure.
+fn cleanup_edit(ctx: &DockerfileContext, site: &Site) -> Option<Edit> {
+    let ins = site.instruction(ctx);
+    match &site.script.origin {
+        ScriptOrigin::Text(t) if ins.heredocs.is_empty() => {
+            let trimmed = t.text.trim_end();
+            // A comment after the last command would swallow what is appended.
+            let last_end = site.script.script.commands.iter().map(|c| c.range.1).max().unwrap_or(0);
+            if trimmed.get(last_end..).is_none_or(|rest| rest.contains('#')) {
+                return None;
+            }
+            let end = t.source_offset(trimmed.len().checked_sub(1)?) + 1;
+            let joiner = if trimmed.ends_with(';') {
+                ""
+            } else if trimmed.ends_with('&') || trimmed.ends_with('|') || trimmed.ends_with(ctx.file.escape) {
+                return None;
+            } else {
+                "&& "
+            };
+            let head = ctx.src.get(ins.span.start..end)?;
+            let replacement = match head.rfind('\n') {
+                // A RUN over several lines gets the clean-up on a line of its own, indented like the last.
+                Some(nl) => {
+                    let last = &head[nl + 1..];
+                    let indent: String = last.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+                    format!(" {}{}{indent}{joiner}{CLEANUP}", ctx.file.escape, line_ending(ctx.src))
+                }
+                None => format!(" {joiner}{CLEANUP}"),
+            };
+            Some(Edit { span: Span::new(end, end), replacement })
+        }
+        ScriptOrigin::At(base) => {
+            let doc = ins.heredocs.iter().find(|d| d.content_start == *base)?;
+            let at = base + doc.content.len();
+            let lead = if doc.content.is_empty() || doc.content.ends_with('\n') { "" } else { line_ending(ctx.src) };
+            Some(Edit { span: Span::new(at, at), replacement: format!("{lead}{CLEANUP}{}", line_ending(ctx.src)) })
+        }
+        _ => None,
+    }
+}
 
 const LISTS: &str = "/var/lib/apt/lists";
 
@@ -63,13 +111,16 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
             continue;
         }
         reported = Some(site.index);
-        out.push(
-            Violation::new(site.head_span(at), "`apt-get update` leaves its package lists in the image")
-                .label("downloads /var/lib/apt/lists, never deleted in this RUN")
-                .help(
-                    "end the same RUN with `rm -rf /var/lib/apt/lists/*`, or mount a cache: \
-                     `RUN --mount=type=cache,target=/var/lib/apt/lists …`",
-                ),
-        );
+        let mut v = Violation::new(site.head_span(at), "`apt-get update` leaves its package lists in the image")
+            .label("downloads /var/lib/apt/lists, never deleted in this RUN")
+            .help(
+                "end the same RUN with `rm -rf /var/lib/apt/lists/*`, or mount a cache: \
+                 `RUN --mount=type=cache,target=/var/lib/apt/lists …`",
+            );
+        // The clean-up goes after the last command of the RUN's script that this update belongs to.
+        if let Some(e) = cleanup_edit(ctx, site) {
+            v = v.fix(Fix::new("Delete the package lists at the end of the RUN", Safety::Safe, vec![e]));
+        }
+        out.push(v);
     }
 }

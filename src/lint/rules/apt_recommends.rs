@@ -2,7 +2,8 @@
 
 use super::packages::{self, APT_FALSE};
 use crate::lint::context::DockerfileContext;
-use crate::lint::diagnostic::Violation;
+use crate::lint::diagnostic::{Fix, Safety, Violation};
+use crate::lint::fix::insert_after_word;
 use crate::lint::registry::RuleDocs;
 use crate::shell::word_is_flag;
 
@@ -16,7 +17,10 @@ pub static DOCS: RuleDocs = RuleDocs {
           scanner has to report, for software the container never runs.",
     example: "FROM debian:12.7\nRUN apt-get update \\\n && apt-get install -y curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\n",
     instead: "FROM debian:12.7\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\n",
-    fix: None,
+    fix: Some(
+        "Inserts `--no-install-recommends` after `install`. Unsafe: a recommended package the image relied on \
+         (`ca-certificates` for `curl` over HTTPS, say) is then no longer installed; name it yourself.",
+    ),
 };
 
 const KEY: &str = "APT::Install-Recommends";
@@ -34,10 +38,12 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         if packages::apt_config_written(ctx, site.index, span.start, KEY, APT_FALSE) {
             continue;
         }
-        out.push(
-            Violation::new(span, "`apt-get install` also installs the packages recommended by those named")
-                .label("recommended packages come too")
-                .help("add `--no-install-recommends` and name the packages you need"),
-        );
+        let mut v = Violation::new(span, "`apt-get install` also installs the packages recommended by those named")
+            .label("recommended packages come too")
+            .help("add `--no-install-recommends` and name the packages you need");
+        if let Some(e) = insert_after_word(site.script, &site.cmd.words[install], "--no-install-recommends") {
+            v = v.fix(Fix::new("Add `--no-install-recommends`", Safety::Unsafe, vec![e]));
+        }
+        out.push(v);
     }
 }

@@ -3,9 +3,10 @@
 
 use globset::Glob;
 
-use crate::dockerfile::{Args, Instruction, Keyword, Word};
+use crate::dockerfile::{Args, Instruction, Keyword, Span, Word};
 use crate::lint::context::DockerfileContext;
-use crate::lint::diagnostic::Violation;
+use crate::lint::diagnostic::{Edit, Fix, Safety, Violation};
+use crate::lint::fix::line_ending;
 use crate::lint::registry::RuleDocs;
 use crate::shell::SimpleCommand;
 
@@ -213,26 +214,71 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
                             .find(|eco| {
                                 (eco.installs)(cmd) && !copied_before.iter().any(|w| names_manifest(&w.value, eco))
                             })
-                            .map(|eco| (eco, script.command_span(cmd)))
+                            .map(|eco| (eco, script.command_span(cmd), r))
                     })
                 })
             });
-            let Some((eco, install_span)) = install else { continue };
+            let Some((eco, install_span, run)) = install else { continue };
             let manifest = eco.manifests[0];
-            out.push(
-                Violation::new(
-                    whole.span,
-                    format!(
-                        "`{} {}` copies the whole build context before {} dependencies are installed",
-                        ins.keyword.raw, whole.raw, eco.name
-                    ),
-                )
-                .label("every source change invalidates the cache from here")
-                .secondary(install_span, "so this install reruns on every change")
-                .help(format!(
-                    "copy only the dependency manifest first (e.g. `COPY {manifest} ./`), install, then `COPY . .`"
-                )),
-            );
+            let mut violation = Violation::new(
+                whole.span,
+                format!(
+                    "`{} {}` copies the whole build context before {} dependencies are installed",
+                    ins.keyword.raw, whole.raw, eco.name
+                ),
+            )
+            .label("every source change invalidates the cache from here")
+            .secondary(install_span, "so this install reruns on every change")
+            .help(format!(
+                "copy only the dependency manifest first (e.g. `COPY {manifest} ./`), install, then `COPY . .`"
+            ));
+            if let Some(f) = fix(ctx, ins, &ctx.file.instructions[run], eco) {
+                violation = violation.fix(f);
+            }
+            out.push(violation);
         }
     }
+}
+
+/// A file name that can stand in a shell-form `COPY` as it is.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-+@".contains(c))
+}
+
+/// The fix: the whole-context copy becomes a copy of the ecosystem's manifests that the build context holds (to
+/// the same folder), and the whole-context copy moves after the install. `None` when the context's files are
+/// unknown or hold none of the manifests. Unsafe: instructions between the two may need the other files, and
+/// so may the install itself (a `postinstall` script, `pip install -e .`).
+fn fix(ctx: &DockerfileContext, copy: &Instruction, install: &Instruction, eco: &Ecosystem) -> Option<Fix> {
+    let files = ctx.context_files?;
+    let Args::Copy(args) = &copy.args else { return None };
+    let ([whole], Some(dest)) = (args.sources.as_slice(), &args.dest) else { return None };
+    if args.json || !copy.heredocs.is_empty() {
+        return None;
+    }
+    let mut manifests: Vec<(usize, &str)> = files
+        .iter()
+        .filter(|f| plain_name(f))
+        .filter_map(|f| {
+            let rank =
+                eco.manifests.iter().position(|m| Glob::new(m).is_ok_and(|g| g.compile_matcher().is_match(f)))?;
+            Some((rank, f.as_str()))
+        })
+        .collect();
+    if manifests.is_empty() {
+        return None;
+    }
+    manifests.sort_unstable();
+    let names: Vec<&str> = manifests.into_iter().map(|(_, f)| f).collect();
+    // Several sources need a folder as destination; a `/` makes a single file land inside it too.
+    let dest_dir = if dest.raw.ends_with('/') { dest.raw.clone() } else { format!("{}/", dest.raw) };
+    let moved = format!("{}{}", line_ending(ctx.src), ctx.text(copy.span));
+    Some(Fix::new(
+        format!("Copy {} before the install and the rest after it", names.join(", ")),
+        Safety::Unsafe,
+        vec![
+            Edit { span: whole.span.cover(dest.span), replacement: format!("{} {dest_dir}", names.join(" ")) },
+            Edit { span: Span::new(install.span.end, install.span.end), replacement: moved },
+        ],
+    ))
 }

@@ -1,6 +1,7 @@
 //! DK2002: a foreground `docker run` without `--rm` or `--name`, which leaves a stopped container behind.
 
-use crate::lint::diagnostic::Violation;
+use crate::dockerfile::Span;
+use crate::lint::diagnostic::{Edit, Fix, Safety, Violation};
 use crate::lint::registry::RuleDocs;
 use crate::lint::scripts::ScriptContext;
 
@@ -26,10 +27,12 @@ pub fn check(ctx: &ScriptContext, out: &mut Vec<Violation>) {
         let run_word = inv.written.last().map_or(0, |(_, i)| *i);
         let span = call.word_span(0).cover(call.word_span(run_word));
         let image = inv.args.first().map_or("the image", |a| a.value.as_str());
+        let at = call.word_span(run_word).end;
         out.push(
             Violation::new(span, format!("`docker run {image}` runs in the foreground without `--rm`: each run leaves a stopped container"))
                 .label("add `--rm`")
-                .help("add `--rm` so the container is removed when it exits (or `--name` to keep one named container, or `-d` for a service)"),
+                .help("add `--rm` so the container is removed when it exits (or `--name` to keep one named container, or `-d` for a service)")
+                .fix(Fix::new("Insert `--rm`", Safety::Safe, vec![Edit { span: Span::new(at, at), replacement: " --rm".into() }])),
         );
     }
 }

@@ -3,7 +3,8 @@
 use super::packages::{self, Site};
 use crate::dockerfile::{Args, Keyword};
 use crate::lint::context::DockerfileContext;
-use crate::lint::diagnostic::Violation;
+use crate::lint::diagnostic::{Fix, Safety, Violation};
+use crate::lint::fix::insert_after_word;
 use crate::lint::registry::RuleDocs;
 
 pub static DOCS: RuleDocs = RuleDocs {
@@ -18,7 +19,7 @@ pub static DOCS: RuleDocs = RuleDocs {
           themselves, to the layer.",
     example: "FROM python:3.12-slim\nRUN pip install flask==3.0.3\n",
     instead: "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3\n",
-    fix: None,
+    fix: Some("Inserts `--no-cache-dir` after `install`."),
 };
 
 /// pip reads `PIP_NO_CACHE_DIR` with `strtobool` and, for compatibility, disables the cache for any valid
@@ -86,13 +87,15 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         {
             continue;
         }
-        out.push(
-            Violation::new(site.head_span(start - 1), "`pip install` keeps its download cache in the image")
-                .label("wheels cached in ~/.cache/pip")
-                .help(
-                    "add `--no-cache-dir`, set `ENV PIP_NO_CACHE_DIR=1`, or mount a cache: \
-                     `RUN --mount=type=cache,target=/root/.cache/pip …`",
-                ),
-        );
+        let mut v = Violation::new(site.head_span(start - 1), "`pip install` keeps its download cache in the image")
+            .label("wheels cached in ~/.cache/pip")
+            .help(
+                "add `--no-cache-dir`, set `ENV PIP_NO_CACHE_DIR=1`, or mount a cache: \
+                 `RUN --mount=type=cache,target=/root/.cache/pip …`",
+            );
+        if let Some(e) = insert_after_word(site.script, &site.cmd.words[start - 1], "--no-cache-dir") {
+            v = v.fix(Fix::new("Add `--no-cache-dir`", Safety::Safe, vec![e]));
+        }
+        out.push(v);
     }
 }
