@@ -13,7 +13,8 @@ pub static DOCS: RuleDocs = RuleDocs {
            can become an image someone runs are checked: the last stage, and stages nothing else builds on or \
            copies from; hadolint also reports build stages that only feed others. Off by default, as in \
            hadolint: many images run under an orchestrator with its own probes, and a base image's \
-           `HEALTHCHECK` cannot be seen from here. Turn it on with `enable = [\"DL3057\"]`.",
+           `HEALTHCHECK` cannot be seen from here. Turn it on with `enable = [\"DL3057\"]` in \
+           `.docklings.toml`, or by giving it a level under `override` in `.hadolint.yaml`.",
     why: "Without a health check, Docker knows only whether the main process runs, not whether it works: a \
           server stuck in a loop or unable to reach its database still shows as up, and nothing restarts it.",
     example: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n",
