@@ -165,7 +165,7 @@ fn skip_checks(ctx: &DockerfileContext, out: &mut Vec<Diagnostic>) {
     let skipped = |code: &str| {
         let Some(rule) = registry::find(code) else { return false };
         match pragma::check_directive(&directive.value) {
-            pragma::CheckSkip::All => rule.buildkit_name().is_some(),
+            pragma::CheckSkip::All => rule.is_buildkit_check(),
             pragma::CheckSkip::Names(names) => names.iter().any(|n| rule.matches(n)),
         }
     };

@@ -50,11 +50,11 @@ impl Rule {
         Rule { code, name, aliases: &[], level, default_enabled: true, check, docs }
     }
 
-    /// The rule's name among BuildKit's build checks, when BuildKit has the check: what `# check=skip=`
-    /// names. The DK3xxx rules are BuildKit's checks; other rules name theirs in `aliases`.
+    /// True for BuildKit's build checks that hadolint lacks (DK3xxx): what `# check=skip=all` turns off. Rules
+    /// with a hadolint code keep answering to hadolint's configuration, though `skip=` may name them.
     #[must_use]
-    pub fn buildkit_name(&self) -> Option<&'static str> {
-        if self.code.starts_with("DK3") { Some(self.name) } else { self.aliases.first().copied() }
+    pub fn is_buildkit_check(&self) -> bool {
+        self.code.starts_with("DK3")
     }
 
     #[must_use]

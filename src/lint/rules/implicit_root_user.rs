@@ -9,7 +9,8 @@ pub static DOCS: RuleDocs = RuleDocs {
     summary: "The final image never sets `USER`, so it runs as root",
     what: "Finds a final stage with no `USER` instruction, neither its own nor in the stages it is built \
            `FROM`. Base images that are known to run as an unprivileged user already (tags with `nonroot` or \
-           `rootless`, `*-unprivileged` images, Bitnami and Chainguard images) and Windows images are left \
+           `rootless`, `*-unprivileged` images, Bitnami and Chainguard images), Windows images, and images \
+           that install `gosu`, `su-exec` or `setpriv` to drop root in their entrypoint are left \
            alone. A final `USER root` is DL3002's finding.",
     why: "Without `USER`, the container's process runs as the base image's user, which is root for almost every \
           image. A flaw in the application then has full control of the container, and of every volume and \
@@ -40,7 +41,14 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     let Some(last) = ctx.final_stage() else { return };
     let mut stage = last;
     loop {
-        if stage.instructions(ctx.file).iter().any(|i| i.kind == Keyword::User) {
+        let instructions = stage.instructions(ctx.file);
+        if instructions.iter().any(|i| i.kind == Keyword::User) {
+            return;
+        }
+        // Images that start as root to drop privileges in their entrypoint (`gosu`, `su-exec`, `setpriv`),
+        // as the official database images do.
+        let text = |i: &crate::dockerfile::Instruction| ctx.text(i.span);
+        if instructions.iter().any(|i| ["gosu", "su-exec", "setpriv"].iter().any(|p| text(i).contains(p))) {
             return;
         }
         match stage.parent {

@@ -118,8 +118,17 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     let escape = ctx.file.escape;
     let mut defaults: HashMap<&str, String> =
         PLATFORM_ARGS.iter().map(|(name, value)| (*name, (*value).to_string())).collect();
-    for (name, value) in &ctx.global_args {
-        defaults.insert(name, value.clone().unwrap_or_default());
+    // Global `ARG` defaults in order, each expanded with the ones before it (`ARG B=${A}`).
+    for ins in ctx.file.instructions.iter().take(ctx.stages.first().map_or(0, |s| s.from)) {
+        let Args::Arg(decls) = &ins.args else { continue };
+        for d in decls {
+            let value = d
+                .default
+                .as_ref()
+                .map(|w| words::expand(&w.raw, escape, &|name| defaults.get(name).cloned()))
+                .unwrap_or_default();
+            defaults.insert(&d.name.value, value);
+        }
     }
     for stage in &ctx.stages {
         let Args::From(from) = &ctx.file.instructions[stage.from].args else { continue };

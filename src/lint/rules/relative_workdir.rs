@@ -10,7 +10,9 @@ pub static DOCS: RuleDocs = RuleDocs {
     what: "Finds a `WORKDIR` with a relative path when no earlier `WORKDIR` of the stage (or of the stage it \
            is built `FROM`) has set the working directory. Paths that start with `/`, with a variable (`$HOME`) \
            or with a Windows drive (`C:\\app`) are absolute; a relative `WORKDIR` after another `WORKDIR` is \
-           fine, because it builds on a directory this file chose.",
+           fine, because it builds on a directory this file chose. BuildKit's build check \
+           WorkdirRelativePath is the same check, so docklings has no rule of its own for it: that name \
+           (in `--ignore`, pragmas or `# check=skip=`) means this rule.",
     why: "A relative `WORKDIR` is joined to whatever working directory the base image left behind. That is \
           usually `/`, but not always, and it can change when the base image is updated: files then land in a \
           different place and the commands after it run somewhere else, without any change to your Dockerfile.",

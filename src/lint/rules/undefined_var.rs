@@ -38,7 +38,7 @@ pub(crate) fn ref_span(raw: &str, span: Span, r: &VarRef) -> Span {
 }
 
 /// The option closest to `name`, when it is close enough to be a typo of it: the same name in another case,
-/// or at most one edit (a swap of two neighbours counts as one) in three characters.
+/// or at most one edit (a swap of two neighbours counts as one) in four characters.
 pub(crate) fn suggest<'a>(name: &str, options: &[&'a str]) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let (best, dist) = options
@@ -46,7 +46,7 @@ pub(crate) fn suggest<'a>(name: &str, options: &[&'a str]) -> Option<&'a str> {
         .filter(|o| **o != name)
         .map(|o| (*o, strsim::osa_distance(&lower, &o.to_lowercase())))
         .min_by_key(|&(o, d)| (d, o))?;
-    (dist <= (name.len() / 3).max(1)).then_some(best)
+    (dist <= (name.len() / 4).max(1)).then_some(best)
 }
 
 /// What a stage's variables are known to be.
