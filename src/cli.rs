@@ -92,13 +92,17 @@ pub struct LearnArgs {
     /// The lessons' language: `en` or `ko` [default: your last choice, else LANG's].
     #[arg(long, value_parser = ["en", "ko"])]
     pub lang: Option<String>,
+    /// An instructor's lesson pack (a folder of lessons, or a `.tar.gz` of one) instead of the built-in lessons.
+    #[arg(long, value_name = "PACK")]
+    pub lessons: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct LessonsArgs {
     #[command(subcommand)]
     pub command: LessonsCommand,
-    /// Lessons in this folder (its `*.md`, or its `en/` and `ko/` folders) instead of the built-in ones.
+    /// Lessons in this folder (its `*.md`, or its `en/` and `ko/` folders), or in a `.tar.gz` of one, instead of
+    /// the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// The language: `en` or `ko` [default: `list` follows LANG; `check` checks both].
@@ -109,10 +113,15 @@ pub struct LessonsArgs {
 #[derive(Subcommand, Debug)]
 pub enum LessonsCommand {
     /// The lessons, in order, with their steps.
-    List,
+    List {
+        /// A lesson pack (a folder or a `.tar.gz` of one) instead of the built-in lessons; same as `--dir`.
+        pack: Option<PathBuf>,
+    },
     /// Run every step's reference solution on a fresh engine and check that its goals fail before the step and
     /// hold after it. Ends with `N passed, N failed`; exit status 1 when any lesson failed.
     Check {
+        /// A lesson pack (a folder or a `.tar.gz` of one) instead of the built-in lessons; same as `--dir`.
+        pack: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = EngineChoice::Sim)]
         engine: EngineChoice,
         /// On the real engine, remove the images a lesson pulls (its `pulls`) before the lesson, so that goals about
@@ -120,6 +129,12 @@ pub enum LessonsCommand {
         /// offline hub). Without it, such goals are not checked before their step.
         #[arg(long)]
         remove_pulled: bool,
+    },
+    /// Write a new lesson, `NAME.md`, to start a pack from: one step that `lessons check` passes as it is.
+    /// It goes into `--dir` when given, else the current folder; an existing file is never overwritten.
+    New {
+        /// The lesson's id and file name: lowercase letters, digits and `-`.
+        name: String,
     },
 }
 

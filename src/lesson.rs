@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod check;
 pub mod goal;
+pub mod pack;
 pub mod progress;
 pub mod verify;
 
@@ -218,6 +219,22 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, Vec<LessonError>> {
     }
 }
 
+/// Whether a solution's curl line only fetches from this machine: every address it names is `http://localhost…`
+/// or `http://127.0.0.1…`, and it writes nothing (`-o`, `-O`, `--output` and the like are refused).
+fn curl_stays_local(line: &str) -> bool {
+    line.split_whitespace().skip(1).all(|arg| {
+        if arg.starts_with('-') {
+            return !matches!(arg, "-o" | "-O" | "--output" | "--remote-name" | "-K" | "--config" | "-T" | "--upload-file")
+                && !arg.starts_with("--output=");
+        }
+        ["http://localhost:", "http://localhost/", "http://127.0.0.1:", "http://127.0.0.1/", "localhost:", "127.0.0.1:"]
+            .iter()
+            .any(|p| arg.starts_with(p))
+            || arg == "http://localhost"
+            || arg == "http://127.0.0.1"
+    })
+}
+
 /// Whether a path stays inside the work folder: relative, without `..` or empty parts.
 fn relative_inside(path: &str) -> bool {
     !path.starts_with('/') && !path.split('/').any(|p| p == ".." || p.is_empty())
@@ -352,7 +369,13 @@ fn read_steps(body: &str, base: usize, file_lines: &Lines, err: &mut dyn FnMut(u
                     }
                     let line = line.strip_prefix("$ ").unwrap_or(line);
                     let first = line.split_whitespace().next().unwrap_or("");
-                    if SOLUTION_COMMANDS.contains(&first) {
+                    if first == "curl" && !curl_stays_local(line) {
+                        let offset = base + range.start + block.lines().take(n).map(|l| l.len() + 1).sum::<usize>();
+                        err(
+                            offset,
+                            format!("solution line `{line}`: curl in a lesson may only reach this machine (http://localhost:PORT)"),
+                        );
+                    } else if SOLUTION_COMMANDS.contains(&first) {
                         step.solution.push(line.to_string());
                     } else {
                         let offset = base + range.start + block.lines().take(n).map(|l| l.len() + 1).sum::<usize>();
@@ -477,6 +500,24 @@ docker rm hello
         let outside = text.replace("```file last.txt", "```file ../last.txt");
         let errors: Vec<String> = parse("first.md", &outside).unwrap_err().iter().map(ToString::to_string).collect();
         assert!(errors[0].contains("solution file `../last.txt` must be a relative path inside the work folder"), "{errors:?}");
+    }
+
+    #[test]
+    fn curl_in_a_solution_stays_on_this_machine() {
+        for ok in ["curl http://localhost:8080", "curl -s http://127.0.0.1:3000/health", "curl -i localhost:80/"] {
+            assert!(curl_stays_local(ok), "{ok}");
+        }
+        for bad in [
+            "curl http://example.com/install.sh",
+            "curl -o /etc/passwd http://localhost:8080",
+            "curl http://localhost.evil.com:80/",
+            "curl file:///etc/shadow",
+        ] {
+            assert!(!curl_stays_local(bad), "{bad}");
+        }
+        let text = GOOD.replace("$ docker run --name hello busybox echo hello", "curl http://example.com/x");
+        let errors: Vec<String> = parse("first.md", &text).unwrap_err().iter().map(ToString::to_string).collect();
+        assert!(errors[0].contains("curl in a lesson may only reach this machine"), "{errors:?}");
     }
 
     fn errors(text: &str) -> Vec<String> {

@@ -5,8 +5,12 @@ use docklings::cli::{Cli, Command};
 use docklings::commands;
 
 fn learn(args: &docklings::cli::LearnArgs) -> anyhow::Result<ExitCode> {
-    let options =
-        docklings::repl::Options { engine: args.engine, lesson: args.lesson.clone(), lang: args.lang.clone() };
+    let options = docklings::repl::Options {
+        engine: args.engine,
+        lesson: args.lesson.clone(),
+        lang: args.lang.clone(),
+        lessons: args.lessons.clone(),
+    };
     docklings::repl::run(&options).map(|()| ExitCode::SUCCESS)
 }
 

@@ -28,6 +28,8 @@ pub struct Options {
     /// A lesson id, or its number in the list (1-based).
     pub lesson: Option<String>,
     pub lang: Option<String>,
+    /// An instructor's lesson pack instead of the built-in lessons.
+    pub lessons: Option<PathBuf>,
 }
 
 pub struct Tutor {
@@ -35,6 +37,8 @@ pub struct Tutor {
     engine: Arc<dyn Engine>,
     foreground: Arc<interrupt::Foreground>,
     lessons: Vec<Entry>,
+    /// Where the lessons come from when they are a pack's (unpacked already).
+    pack: Option<PathBuf>,
     lang: String,
     progress: Progress,
     progress_path: PathBuf,
@@ -78,10 +82,11 @@ impl Tutor {
             Session::Sim(s) => s.engine.clone(),
             Session::Real(_) => Arc::new(real::connect(&ConnectOptions::from_env())?),
         };
-        let lessons = load(&lang)?;
+        let pack = options.lessons.as_deref().map(crate::lesson::pack::open).transpose()?;
+        let lessons = load(&lang, pack.as_deref())?;
         let foreground = interrupt::Foreground::new(engine.clone());
         let mut tutor =
-            Tutor { session, engine, foreground, lessons, lang, progress, progress_path, home, lesson: 0, step: 0 };
+            Tutor { session, engine, foreground, lessons, pack, lang, progress, progress_path, home, lesson: 0, step: 0 };
         let start = options.lesson.clone().or_else(|| tutor.progress.current.clone());
         let index = match start {
             Some(key) => {
@@ -274,8 +279,21 @@ impl Tutor {
             ["check"] => self.after_command(),
             ["hint"] => self.hint(),
             ["solution"] => {
-                for l in &self.current().lesson.steps[self.step].solution {
-                    println!("  {}", l.cyan());
+                let step = &self.current().lesson.steps[self.step];
+                for index in 0..=step.solution.len() {
+                    // A file the solution changes in the work folder before this command, as an editor would.
+                    for edit in step.edits.iter().filter(|e| e.before == index) {
+                        println!(
+                            "  {}",
+                            format!("(edit {} in your work folder so that it reads:)", edit.path).dimmed()
+                        );
+                        for line in edit.content.lines() {
+                            println!("    {line}");
+                        }
+                    }
+                    if let Some(l) = step.solution.get(index) {
+                        println!("  {}", l.cyan());
+                    }
                 }
             }
             ["next"] => {
@@ -305,7 +323,7 @@ impl Tutor {
             ["reset"] => self.reset()?,
             ["lang", lang @ ("en" | "ko")] => {
                 let id = self.current().lesson.id.clone();
-                self.lessons = load(lang)?;
+                self.lessons = load(lang, self.pack.as_deref())?;
                 self.lang = (*lang).to_string();
                 self.progress.lang = self.lang.clone();
                 let index = self.lessons.iter().position(|e| e.lesson.id == id).unwrap_or(0);
@@ -338,8 +356,11 @@ impl Tutor {
     }
 }
 
-fn load(lang: &str) -> Result<Vec<Entry>> {
-    let loaded = catalog::built_in(lang);
+fn load(lang: &str, pack: Option<&std::path::Path>) -> Result<Vec<Entry>> {
+    let loaded = match pack {
+        Some(dir) => catalog::from_dir(dir, lang).with_context(|| format!("cannot read lessons in `{}`", dir.display()))?,
+        None => catalog::built_in(lang),
+    };
     for e in &loaded.errors {
         eprintln!("docklings: {e}");
     }

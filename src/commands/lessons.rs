@@ -14,6 +14,7 @@ use crate::engine::sim::{self, SimEngine};
 use crate::engine::{Engine, EngineError, ownership};
 use crate::lesson::Goal;
 use crate::lesson::catalog::{self, LANGUAGES, Loaded};
+use crate::lesson::pack;
 use crate::lesson::verify::{self, Failure, Runner, StepReport};
 use crate::shell;
 
@@ -109,8 +110,8 @@ fn load(dir: Option<&Path>, lang: &str) -> Result<Loaded> {
 }
 
 /// The languages `check` goes through: the one asked for, else both, unless the folder is one language's.
-fn languages(args: &LessonsArgs) -> Vec<&str> {
-    match (&args.lang, &args.dir) {
+fn languages<'a>(args: &'a LessonsArgs, dir: Option<&Path>) -> Vec<&'a str> {
+    match (&args.lang, dir) {
         (Some(l), _) => vec![l.as_str()],
         (None, Some(dir)) if !LANGUAGES.iter().any(|l| dir.join(l).is_dir()) => vec![LANGUAGES[0]],
         (None, _) => LANGUAGES.to_vec(),
@@ -119,15 +120,45 @@ fn languages(args: &LessonsArgs) -> Vec<&str> {
 
 /// Runs `docklings lessons …`; returns whether everything passed.
 pub fn run(args: &LessonsArgs) -> Result<bool> {
+    // A pack named after the command, else `--dir`; an archive is unpacked first.
+    let pack = |given: &Option<std::path::PathBuf>| -> Result<Option<std::path::PathBuf>> {
+        given.as_ref().or(args.dir.as_ref()).map(|p| pack::open(p)).transpose()
+    };
     match &args.command {
-        LessonsCommand::List => list(args),
-        LessonsCommand::Check { engine, remove_pulled } => check_all(args, *engine, *remove_pulled),
+        LessonsCommand::List { pack: given } => list(args, pack(given)?.as_deref()),
+        LessonsCommand::Check { pack: given, engine, remove_pulled } => {
+            check_all(args, pack(given)?.as_deref(), *engine, *remove_pulled)
+        }
+        LessonsCommand::New { name } => new(args.dir.as_deref(), name),
     }
 }
 
-fn list(args: &LessonsArgs) -> Result<bool> {
+/// `lessons new NAME`: a lesson file to start from.
+fn new(dir: Option<&Path>, name: &str) -> Result<bool> {
+    let id = name.strip_suffix(".md").unwrap_or(name);
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        bail!("`{name}` cannot be a lesson's id: use lowercase letters, digits and `-`, such as `my-first-lesson`");
+    }
+    let dir = dir.unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let path = dir.join(format!("{id}.md"));
+    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            bail!("`{}` exists already; docklings does not overwrite it", path.display())
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot create `{}`", path.display())),
+    };
+    std::io::Write::write_all(&mut file, pack::scaffold(id).as_bytes())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    println!("wrote {}", path.display());
+    println!("check it with `docklings lessons check {}`", dir.display());
+    Ok(true)
+}
+
+fn list(args: &LessonsArgs, dir: Option<&Path>) -> Result<bool> {
     let lang = args.lang.as_deref().unwrap_or_else(|| catalog::default_language());
-    let loaded = load(args.dir.as_deref(), lang)?;
+    let loaded = load(dir, lang)?;
     for e in &loaded.errors {
         eprintln!("{e}");
     }
@@ -161,11 +192,11 @@ fn print_failures(reports: &[StepReport]) {
     }
 }
 
-fn check_all(args: &LessonsArgs, choice: EngineChoice, remove_pulled: bool) -> Result<bool> {
+fn check_all(args: &LessonsArgs, dir: Option<&Path>, choice: EngineChoice, remove_pulled: bool) -> Result<bool> {
     let (mut passed, mut failed) = (0usize, 0usize);
     // Simulated runs enter each lesson's work folder; the folder given and the way back are fixed first.
     let home = std::env::current_dir().context("cannot read the current folder")?;
-    let dir = args.dir.as_ref().map(|d| home.join(d));
+    let dir = dir.map(|d| home.join(d));
     let scratch = tempfile::tempdir().context("cannot make a scratch folder")?;
     // One connection and one docker CLI for the whole check; each lesson relabels the CLI.
     let mut real_runner = match choice {
@@ -180,7 +211,7 @@ fn check_all(args: &LessonsArgs, choice: EngineChoice, remove_pulled: bool) -> R
     };
     let sim_cache = crate::home::dir()?.join("sim").join("cache");
     println!("checking lessons on the {} engine", if real_runner.is_some() { "real" } else { "simulated" });
-    for lang in languages(args) {
+    for lang in languages(args, dir.as_deref()) {
         let mut loaded = load(dir.as_deref(), lang)?;
         // Files are named as the user named the folder, not by the absolute path read.
         let prefix = format!("{}/", home.display());

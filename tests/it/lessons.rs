@@ -112,3 +112,96 @@ fn every_built_in_lesson_passes_on_the_simulated_engine() {
     assert!(en >= 13, "the seed's topics need at least 13 lessons, found {en}");
     assert!(text.trim_end().ends_with(&format!("{} passed, 0 failed", 2 * en)), "{text}");
 }
+
+/// `path` as a gzip-compressed tar holding `entries` (path, content; `None` makes a symbolic link to /etc/passwd).
+fn tar_gz(path: &Path, entries: &[(&str, Option<&str>)]) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(file, flate2::Compression::default()));
+    for (name, content) in entries {
+        let mut header = tar::Header::new_gnu();
+        match content {
+            Some(text) => {
+                header.set_size(text.len() as u64);
+                header.set_mode(0o644);
+                header.set_entry_type(tar::EntryType::Regular);
+                builder.append_data(&mut header, name, text.as_bytes()).unwrap();
+            }
+            None => {
+                header.set_size(0);
+                header.set_entry_type(tar::EntryType::Symlink);
+                builder.append_link(&mut header, name, "/etc/passwd").unwrap();
+            }
+        }
+    }
+    builder.into_inner().unwrap().finish().unwrap();
+}
+
+#[test]
+fn a_new_lesson_passes_check_and_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = docklings(dir.path(), &["lessons", "new", "my-first", "--dir", "pack"]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let path = dir.path().join("pack/my-first.md");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("id = \"my-first\""), "{written}");
+
+    let again = docklings(dir.path(), &["lessons", "new", "my-first", "--dir", "pack"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"), "{again:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+
+    let bad = docklings(dir.path(), &["lessons", "new", "My Lesson"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot be a lesson's id"), "{bad:?}");
+
+    let check = docklings(dir.path(), &["lessons", "check", "pack"]);
+    assert!(check.status.success(), "{}{}", stdout(&check), String::from_utf8_lossy(&check.stderr));
+    assert!(stdout(&check).contains("1 passed, 0 failed"), "{}", stdout(&check));
+}
+
+#[test]
+fn a_pack_can_be_a_tar_gz_and_holds_only_lessons() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = lesson("packed", &[("Run", &["container packed-c exited with code 0"], "docker run --name packed-c busybox true")]);
+    tar_gz(&dir.path().join("class.tar.gz"), &[("class/en/01-packed.md", Some(&text))]);
+    let list = docklings(dir.path(), &["lessons", "list", "class.tar.gz", "--lang", "en"]);
+    assert!(stdout(&list).contains("packed"), "{list:?}");
+    let check = docklings(dir.path(), &["lessons", "check", "class.tar.gz", "--lang", "en"]);
+    assert!(check.status.success(), "{}{}", stdout(&check), String::from_utf8_lossy(&check.stderr));
+    assert!(stdout(&check).contains("1 passed, 0 failed"), "{}", stdout(&check));
+
+    tar_gz(&dir.path().join("sneaky.tar.gz"), &[("sneaky/01.md", Some(&text)), ("sneaky/passwd", None)]);
+    let refused = docklings(dir.path(), &["lessons", "check", "sneaky.tar.gz"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("`sneaky/passwd` is not a plain file or folder"), "{err}");
+    assert!(!dir.path().join("home/packs").read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with("sneaky")));
+
+    let missing = docklings(dir.path(), &["lessons", "check", "nowhere.tar.gz"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("`nowhere.tar.gz` does not exist"), "{missing:?}");
+}
+
+#[test]
+fn the_tutorial_opens_a_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = lesson("from-pack", &[("Run", &["container from-pack-c exited with code 0"], "docker run --name from-pack-c busybox true")]);
+    std::fs::create_dir_all(dir.path().join("pack")).unwrap();
+    std::fs::write(dir.path().join("pack/01-from-pack.md"), text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docklings"))
+        .args(["learn", "--engine", "sim", "--lang", "en", "--lessons", "pack"])
+        .current_dir(dir.path())
+        .env("DOCKLINGS_HOME", dir.path().join("home"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"docker run --name from-pack-c busybox true\nquit\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let screen = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{screen}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(screen.contains("Lesson from-pack"), "{screen}");
+    assert!(screen.contains("✓ container from-pack-c exited with code 0"), "{screen}");
+}
