@@ -57,6 +57,22 @@ pub enum Command {
         /// A rule code (`DL3006`, `DK1001`) or name (`LatestTag`).
         code: String,
     },
+    /// Print a completion script for your shell to standard output.
+    ///
+    /// For example: `docklings completions bash > ~/.local/share/bash-completion/completions/docklings`, or
+    /// `docklings completions zsh > ~/.zfunc/_docklings` with `~/.zfunc` in `fpath`.
+    Completions {
+        /// The shell to write the script for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff) to standard output: `docklings man > docklings.1`, and one per subcommand with
+    /// `docklings man lint > docklings-lint.1`.
+    #[command(hide = true)]
+    Man {
+        /// The subcommand whose page to print [default: the page of docklings itself].
+        subcommand: Option<String>,
+    },
 }
 
 /// Which Docker engine to use.

@@ -32,6 +32,10 @@ fn main() -> ExitCode {
             commands::lessons::run(&args).map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Some(Command::Explain { code }) => commands::explain::run(&code).map(|()| ExitCode::SUCCESS),
+        Some(Command::Completions { shell }) => commands::completions::run(shell).map(|()| ExitCode::SUCCESS),
+        Some(Command::Man { subcommand }) => {
+            commands::completions::run_man(subcommand.as_deref()).map(|()| ExitCode::SUCCESS)
+        }
         Some(Command::Learn(args)) => learn(&args),
         None => learn(&docklings::cli::LearnArgs::default()),
     };

@@ -2,6 +2,7 @@
 
 mod book;
 mod cli;
+mod ecosystem;
 mod fix;
 mod goals;
 mod learn;
