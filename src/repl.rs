@@ -82,6 +82,7 @@ impl Tutor {
             Session::Sim(s) => s.engine.clone(),
             Session::Real(_) => Arc::new(real::connect(&ConnectOptions::from_env())?),
         };
+        progress.engine = Some(if matches!(session, Session::Sim(_)) { "sim" } else { "real" }.to_string());
         let pack = options.lessons.as_deref().map(crate::lesson::pack::open).transpose()?;
         let lessons = load(&lang, pack.as_deref())?;
         let foreground = interrupt::Foreground::new(engine.clone());
@@ -331,10 +332,13 @@ impl Tutor {
             }
             [first, ..] if complete::COMMANDS.contains(first) => println!("{HELP}"),
             _ => {
-                {
-                    let _running = self.foreground.begin();
-                    self.session.run_line(line)?;
+                let running = self.foreground.begin();
+                self.session.run_line(line)?;
+                // The terminal echoed `^C` where the cursor was; what follows starts on a line of its own.
+                if running.interrupted() {
+                    println!();
                 }
+                drop(running);
                 self.after_command();
             }
         }

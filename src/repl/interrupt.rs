@@ -31,6 +31,14 @@ pub struct Running<'a> {
     foreground: &'a Foreground,
 }
 
+impl Running<'_> {
+    /// Whether Ctrl-C was pressed while the line ran.
+    #[must_use]
+    pub fn interrupted(&self) -> bool {
+        self.foreground.line.lock().unwrap_or_else(PoisonError::into_inner).as_ref().is_some_and(|l| l.cancelled)
+    }
+}
+
 impl Drop for Running<'_> {
     fn drop(&mut self) {
         self.foreground.line.lock().unwrap_or_else(PoisonError::into_inner).take();
@@ -122,8 +130,10 @@ mod tests {
         fg.interrupt();
         let code = engine.wait_container(&new).unwrap();
         assert_eq!(code, 137, "killed");
+        assert!(line.interrupted());
         drop(line);
 
+        assert!(!fg.begin().interrupted(), "a new line starts afresh");
         let running = |name: &str| engine.inspect_container(name).unwrap().status == ContainerStatus::Running;
         assert!(running("old"), "a container from before the line runs on");
         // Outside a line, Ctrl-C does nothing.

@@ -42,6 +42,14 @@ fn a_learner_finishes_the_first_lesson_and_progress_is_kept() {
     assert!(screen.contains(&format!("Step 1/{}: {}", lesson.steps.len(), lesson.steps[0].title)), "{screen}");
     let first_goal = lesson.steps[0].goals[0].goal.to_string();
     assert!(screen.contains(&format!("✗ {first_goal}")), "the goal starts unmet: {screen}");
+    // Prose is rendered without colour for a pipe: no Markdown fences, code blocks indented, inline code in
+    // backticks (the one cue left without colour), lines wrapped to 80 columns.
+    assert!(!screen.contains("```"), "{screen}");
+    assert!(screen.contains(&format!("\n    {}\n", lesson.steps[0].solution[0])), "{screen}");
+    assert!(screen.contains("`docker run`"), "{screen}");
+    let intro = &screen[..screen.find("Your work folder").unwrap()];
+    assert!(intro.lines().count() > lesson.intro.lines().count(), "the intro is wrapped more narrowly: {intro}");
+    assert!(intro.lines().all(|l| l.chars().count() <= 80), "{intro}");
     assert!(screen.contains(&format!("✓ {first_goal}")), "and is met after the solution: {screen}");
     assert!(
         screen.contains(&format!("Hint 1/{}: {}", lesson.steps[0].hints.len(), lesson.steps[0].hints[0])),

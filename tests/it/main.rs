@@ -8,6 +8,8 @@ mod goals;
 mod learn;
 mod lessons;
 mod parser;
+#[cfg(unix)]
+mod pty;
 mod real_engine;
 mod robustness;
 mod rules;
