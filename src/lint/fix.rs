@@ -22,6 +22,7 @@ pub const MAX_ROUNDS: usize = 10;
 pub struct Applied {
     pub code: &'static str,
     pub title: String,
+    pub safety: Safety,
 }
 
 /// A fix that was not applied, and why.
@@ -193,7 +194,11 @@ pub fn fix(src: &str, linter: &Linter, unsafe_fixes: bool) -> Outcome {
             break;
         }
         if let Ok(found) = regression(linter, &candidate, problems_before, &before_counts) {
-            applied.extend(chosen.iter().map(|(d, f, _)| Applied { code: d.code, title: f.title.clone() }));
+            applied.extend(chosen.iter().map(|(d, f, _)| Applied {
+                code: d.code,
+                title: f.title.clone(),
+                safety: f.safety,
+            }));
             text = candidate;
             current = found;
             continue;
@@ -204,7 +209,7 @@ pub fn fix(src: &str, linter: &Linter, unsafe_fixes: bool) -> Outcome {
             let one = apply(&text, &f.edits.iter().collect::<Vec<_>>());
             match regression(linter, &one, problems_before, &before_counts) {
                 Ok(found) => {
-                    applied.push(Applied { code: d.code, title: f.title.clone() });
+                    applied.push(Applied { code: d.code, title: f.title.clone(), safety: f.safety });
                     text = one;
                     current = found;
                     break;

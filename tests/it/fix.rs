@@ -91,7 +91,8 @@ fn fix_fixtures() {
             totals.add(&outcome);
             let mut report = unified_diff(&name, &src, &outcome.text);
             for a in &outcome.applied {
-                report.push_str(&format!("applied {}: {}\n", a.code, a.title));
+                let safety = if a.safety == Safety::Unsafe { " (unsafe)" } else { "" };
+                report.push_str(&format!("applied {}{safety}: {}\n", a.code, a.title));
             }
             for r in &outcome.refused {
                 report.push_str(&format!("refused {}: {}\n", r.code, r.reason));

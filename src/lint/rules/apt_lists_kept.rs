@@ -21,7 +21,8 @@ pub static DOCS: RuleDocs = RuleDocs {
     instead: "FROM debian:12.7\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\n",
     fix: Some(
         "Appends `&& rm -rf /var/lib/apt/lists/*` to the end of the `RUN` (on a line of its own when the `RUN` \
-         spans several lines; as the last line of a heredoc script).",
+         spans several lines; as the last line of a heredoc script). Unsafe when a later `RUN` of the stage runs \
+         apt without updating first, since it needs the lists.",
     ),
 };
 
@@ -94,6 +95,21 @@ fn stage_is_kept(ctx: &DockerfileContext, index: usize) -> bool {
     ctx.final_stage().is_some_and(|f| f.index == stage.index) || stage.is_base
 }
 
+/// True when a later RUN of the stage runs apt without an `apt-get update` of its own before it: that RUN reads
+/// the lists this one leaves, and deleting them would make it fail.
+fn later_run_needs_lists(ctx: &DockerfileContext, sites: &[Site], index: usize) -> bool {
+    let stage = ctx.stage_of(index).map(|s| s.index);
+    let mut updated_in = None;
+    for s in sites.iter().filter(|s| s.index > index && ctx.stage_of(s.index).map(|st| st.index) == stage) {
+        if update(s).is_some() {
+            updated_in = Some(s.index);
+        } else if (s.cmd.is("apt-get") || s.cmd.is("apt")) && updated_in != Some(s.index) {
+            return true;
+        }
+    }
+    false
+}
+
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     let sites: Vec<Site> = packages::commands(ctx).collect();
     let mut reported = None;
@@ -119,7 +135,8 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
             );
         // The clean-up goes after the last command of the RUN's script that this update belongs to.
         if let Some(e) = cleanup_edit(ctx, site) {
-            v = v.fix(Fix::new("Delete the package lists at the end of the RUN", Safety::Safe, vec![e]));
+            let safety = if later_run_needs_lists(ctx, &sites, site.index) { Safety::Unsafe } else { Safety::Safe };
+            v = v.fix(Fix::new("Delete the package lists at the end of the RUN", safety, vec![e]));
         }
         out.push(v);
     }
