@@ -224,8 +224,10 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, Vec<LessonError>> {
 fn curl_stays_local(line: &str) -> bool {
     line.split_whitespace().skip(1).all(|arg| {
         if arg.starts_with('-') {
-            return !matches!(arg, "-o" | "-O" | "--output" | "--remote-name" | "-K" | "--config" | "-T" | "--upload-file")
-                && !arg.starts_with("--output=");
+            return !matches!(
+                arg,
+                "-o" | "-O" | "--output" | "--remote-name" | "-K" | "--config" | "-T" | "--upload-file"
+            ) && !arg.starts_with("--output=");
         }
         ["http://localhost:", "http://localhost/", "http://127.0.0.1:", "http://127.0.0.1/", "localhost:", "127.0.0.1:"]
             .iter()
@@ -373,7 +375,9 @@ fn read_steps(body: &str, base: usize, file_lines: &Lines, err: &mut dyn FnMut(u
                         let offset = base + range.start + block.lines().take(n).map(|l| l.len() + 1).sum::<usize>();
                         err(
                             offset,
-                            format!("solution line `{line}`: curl in a lesson may only reach this machine (http://localhost:PORT)"),
+                            format!(
+                                "solution line `{line}`: curl in a lesson may only reach this machine (http://localhost:PORT)"
+                            ),
                         );
                     } else if SOLUTION_COMMANDS.contains(&first) {
                         step.solution.push(line.to_string());
@@ -499,7 +503,10 @@ docker rm hello
         );
         let outside = text.replace("```file last.txt", "```file ../last.txt");
         let errors: Vec<String> = parse("first.md", &outside).unwrap_err().iter().map(ToString::to_string).collect();
-        assert!(errors[0].contains("solution file `../last.txt` must be a relative path inside the work folder"), "{errors:?}");
+        assert!(
+            errors[0].contains("solution file `../last.txt` must be a relative path inside the work folder"),
+            "{errors:?}"
+        );
     }
 
     #[test]

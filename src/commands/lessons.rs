@@ -94,11 +94,13 @@ impl Runner for RealRunner {
 /// lesson pulls (the learner's own, which docklings does not remove).
 fn about_pulled_image(failure: &Failure, pulls: &[String]) -> bool {
     let Failure::HeldBefore { goal, .. } = failure else { return false };
-    let image = match crate::lesson::goal::parse(goal) {
-        Ok(Goal::ImageExists(i) | Goal::ImageLayers { image: i, .. } | Goal::ImageExposes { image: i, .. }) => i,
-        _ => return false,
+    let Ok(Goal::ImageExists(image) | Goal::ImageLayers { image, .. } | Goal::ImageExposes { image, .. }) =
+        crate::lesson::goal::parse(goal)
+    else {
+        return false;
     };
-    pulls.iter().any(|p| crate::engine::sim::state::normalize_reference(p) == crate::engine::sim::state::normalize_reference(&image))
+    let normal = crate::engine::sim::state::normalize_reference;
+    pulls.iter().any(|p| normal(p) == normal(&image))
 }
 
 /// The lessons a command works on: a folder's, or the built-in ones.

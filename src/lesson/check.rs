@@ -98,7 +98,9 @@ pub fn check(goal: &Goal, engine: &dyn Engine) -> Check {
             Err(EngineError::NotFound(_)) => Check::yes(),
             Err(e) => miss(&e, ""),
         },
-        Goal::PortAnswers { port, path, containing } => check_port(engine, *port, path.as_deref(), containing.as_deref()),
+        Goal::PortAnswers { port, path, containing } => {
+            check_port(engine, *port, path.as_deref(), containing.as_deref())
+        }
     }
 }
 
@@ -130,8 +132,19 @@ fn check_port(engine: &dyn Engine, port: u16, path: Option<&str>, containing: Op
 
 /// Metadata-only instructions: their history entries make no layer.
 const METADATA: &[&str] = &[
-    "ARG", "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "SHELL", "STOPSIGNAL",
-    "USER", "VOLUME",
+    "ARG",
+    "CMD",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
 ];
 
 /// An image as its build left it: the steps that made layers (oldest first, each as when it ran and what ran) and
@@ -199,7 +212,9 @@ fn check_cached_up_to(engine: &dyn Engine, image: &str, step: usize) -> Check {
         .collect();
     let base = others
         .iter()
-        .filter(|o| o.steps.len() < me.steps.len() && me.steps.starts_with(&o.steps) && me.layers.starts_with(&o.layers))
+        .filter(|o| {
+            o.steps.len() < me.steps.len() && me.steps.starts_with(&o.steps) && me.layers.starts_with(&o.layers)
+        })
         .max_by_key(|o| o.steps.len());
     let Some(base) = base else {
         return Check::no("its base image is not here any more, so its steps cannot be told apart");

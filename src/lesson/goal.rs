@@ -263,8 +263,12 @@ fn port_goal(input: &str) -> Res<'_, Goal> {
 /// Reads one goal. The error says what the line should look like.
 pub fn parse(text: &str) -> Result<Goal, String> {
     let text = text.trim();
-    let parsed = all_consuming(delimited(space0, alt((image_goal, container_goal, volume_goal, network_goal, port_goal)), space0))
-        .parse(text);
+    let parsed = all_consuming(delimited(
+        space0,
+        alt((image_goal, container_goal, volume_goal, network_goal, port_goal)),
+        space0,
+    ))
+    .parse(text);
     match parsed {
         Ok((_, goal)) => Ok(goal),
         Err(_) => Err(format!(

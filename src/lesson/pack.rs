@@ -17,12 +17,13 @@ pub fn open(path: &Path) -> Result<PathBuf> {
         bail!("`{}` does not exist", path.display());
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if !(name.ends_with(".tar.gz") || name.ends_with(".tgz")) {
+    let lower = name.to_ascii_lowercase();
+    if !(lower.ends_with(".tar.gz") || lower.ends_with(".tgz")) {
         bail!("`{}` is not a lesson pack: give a folder of lessons or a .tar.gz of one", path.display());
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let digest = Sha256::digest(&bytes);
-    let stem = name.trim_end_matches(".tar.gz").trim_end_matches(".tgz");
+    let stem = &name[..name.len() - if lower.ends_with(".tgz") { 4 } else { 7 }];
     let to = crate::home::dir()?.join("packs").join(format!("{stem}-{}", &hex(&digest)[..12]));
     if !to.is_dir() {
         unpack(&bytes, &to).with_context(|| format!("cannot unpack the lesson pack `{}`", path.display()))?;
@@ -31,7 +32,11 @@ pub fn open(path: &Path) -> Result<PathBuf> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Unpacks into a fresh folder next to `to`, then renames it into place, so a crash leaves no half pack behind.
@@ -66,9 +71,8 @@ fn unpack(bytes: &[u8], to: &Path) -> Result<()> {
 
 /// An archive of one folder (`pack/en/…`) has its lessons in that folder.
 fn root(dir: &Path) -> PathBuf {
-    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
     match entries.as_slice() {
         [only] if only.is_dir() && !["en", "ko"].iter().any(|l| only.ends_with(l)) => only.clone(),
         _ => dir.to_path_buf(),

@@ -68,7 +68,8 @@ fn unmet(goals: &[StepGoal], engine: &dyn Engine) -> Vec<Failure> {
 fn write_edits(step: &Step, index: usize, work: &Path, failures: &mut Vec<Failure>) {
     for edit in step.edits.iter().filter(|e| e.before == index) {
         let to = work.join(&edit.path);
-        let written = to.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&to, &edit.content));
+        let written =
+            to.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&to, &edit.content));
         if let Err(e) = written {
             failures.push(Failure::CouldNotRun { command: format!("(write {})", edit.path), error: e.to_string() });
         }
