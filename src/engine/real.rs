@@ -13,9 +13,9 @@ mod connect;
 mod containers;
 mod context;
 mod convert;
+mod http;
 mod images;
 mod networks;
-mod http;
 mod volumes;
 
 use std::collections::HashMap;
@@ -30,8 +30,8 @@ pub use connect::{ConnectOptions, connect};
 use super::ownership::{LESSON_LABEL, lesson_labels};
 use super::{
     BuildEvent, BuildOptions, BuildResult, ContainerConfig, ContainerDetails, ContainerSummary, Engine, EngineError,
-    EngineKind, ExecOptions, ExecOutput, HistoryEntry, HttpReply, ImageDetails, ImageSummary, Labels, Logs, NetworkConfig,
-    NetworkInfo, PruneReport, Result, RunOutcome, SystemInfo, Timeouts, VersionInfo, VolumeInfo,
+    EngineKind, ExecOptions, ExecOutput, HistoryEntry, HttpReply, ImageDetails, ImageSummary, Labels, Logs,
+    NetworkConfig, NetworkInfo, PruneReport, Result, RunOutcome, SystemInfo, Timeouts, VersionInfo, VolumeInfo,
 };
 
 /// An engine reached through the Docker API.

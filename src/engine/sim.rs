@@ -29,8 +29,8 @@ use sha2::{Digest, Sha256};
 
 use super::{
     BuildEvent, BuildOptions, BuildResult, ContainerConfig, ContainerDetails, ContainerSummary, Engine, EngineError,
-    EngineKind, ExecOptions, ExecOutput, HistoryEntry, ImageDetails, ImageSummary, Labels, Logs, NetworkConfig,
-    HttpReply, NetworkInfo, PruneReport, Result, SystemInfo, VersionInfo, VolumeInfo,
+    EngineKind, ExecOptions, ExecOutput, HistoryEntry, HttpReply, ImageDetails, ImageSummary, Labels, Logs,
+    NetworkConfig, NetworkInfo, PruneReport, Result, SystemInfo, VersionInfo, VolumeInfo,
 };
 use runtime::Runtime;
 use state::State;
@@ -367,9 +367,8 @@ impl Engine for SimEngine {
             std::time::Duration::from_secs(10),
         )
         .map_err(|f| EngineError::Local(format!("localhost:{host_port}: {}", f.text)))?;
-        parse_http_reply(&reply).ok_or_else(|| {
-            EngineError::Local(format!("localhost:{host_port} answered something that is not HTTP"))
-        })
+        parse_http_reply(&reply)
+            .ok_or_else(|| EngineError::Local(format!("localhost:{host_port} answered something that is not HTTP")))
     }
 
     fn create_network(&self, config: &NetworkConfig) -> Result<String> {

@@ -162,7 +162,10 @@ fn a_new_lesson_passes_check_and_is_never_overwritten() {
 #[test]
 fn a_pack_can_be_a_tar_gz_and_holds_only_lessons() {
     let dir = tempfile::tempdir().unwrap();
-    let text = lesson("packed", &[("Run", &["container packed-c exited with code 0"], "docker run --name packed-c busybox true")]);
+    let text = lesson(
+        "packed",
+        &[("Run", &["container packed-c exited with code 0"], "docker run --name packed-c busybox true")],
+    );
     tar_gz(&dir.path().join("class.tar.gz"), &[("class/en/01-packed.md", Some(&text))]);
     let list = docklings(dir.path(), &["lessons", "list", "class.tar.gz", "--lang", "en"]);
     assert!(stdout(&list).contains("packed"), "{list:?}");
@@ -175,7 +178,13 @@ fn a_pack_can_be_a_tar_gz_and_holds_only_lessons() {
     assert_eq!(refused.status.code(), Some(2));
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("`sneaky/passwd` is not a plain file or folder"), "{err}");
-    assert!(!dir.path().join("home/packs").read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with("sneaky")));
+    assert!(
+        !dir.path().join("home/packs").read_dir().unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("sneaky"))
+    );
 
     let missing = docklings(dir.path(), &["lessons", "check", "nowhere.tar.gz"]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("`nowhere.tar.gz` does not exist"), "{missing:?}");
@@ -184,7 +193,10 @@ fn a_pack_can_be_a_tar_gz_and_holds_only_lessons() {
 #[test]
 fn the_tutorial_opens_a_pack() {
     let dir = tempfile::tempdir().unwrap();
-    let text = lesson("from-pack", &[("Run", &["container from-pack-c exited with code 0"], "docker run --name from-pack-c busybox true")]);
+    let text = lesson(
+        "from-pack",
+        &[("Run", &["container from-pack-c exited with code 0"], "docker run --name from-pack-c busybox true")],
+    );
     std::fs::create_dir_all(dir.path().join("pack")).unwrap();
     std::fs::write(dir.path().join("pack/01-from-pack.md"), text).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_docklings"))

@@ -703,10 +703,7 @@ pub fn host_request(
             Err(_) => {
                 return Err(fail(
                     28,
-                    format!(
-                        "Operation timed out after {} milliseconds with 0 bytes received",
-                        timeout.as_millis()
-                    ),
+                    format!("Operation timed out after {} milliseconds with 0 bytes received", timeout.as_millis()),
                 ));
             }
         }
