@@ -210,7 +210,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let errors: Vec<String> =
-        validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).take(20).collect();
+        validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).take(20).collect();
     assert!(errors.is_empty(), "SARIF output breaks the 2.1.0 schema:\n{}", errors.join("\n"));
 
     // The log must carry what is being validated, or the check above proves little.
