@@ -199,7 +199,9 @@ fn the_projects_own_dockerfile_passes_its_linter() {
 fn sarif_output_is_valid_sarif_2_1_0() {
     let schema_path = repo().join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
     let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("the vendored schema compiles");
+    // Formats too (`uri`, `uri-reference`, `date-time`): GitHub rejects a log whose URIs do not parse.
+    let validator =
+        jsonschema::options().should_validate_formats(true).build(&schema).expect("the vendored schema compiles");
 
     // Every lint fixture: every rule's findings, fixes, scripts and Markdown as well as Dockerfiles, and a file
     // that does not parse; plus a path that needs escaping in a URI.
@@ -230,4 +232,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     let mut broken = log.clone();
     broken["runs"][0]["results"][0]["level"] = "fatal".into();
     assert!(!validator.is_valid(&broken));
+    let mut broken = log.clone();
+    broken["runs"][0]["tool"]["driver"]["informationUri"] = "not a uri".into();
+    assert!(!validator.is_valid(&broken), "formats are not checked");
 }
