@@ -56,6 +56,8 @@ pub fn inline(markdown: &str, style: Style) -> String {
 }
 
 /// The styles a run of inline text carries.
+// Markdown's inline styles nest freely, so each is a flag of its own; an enum would only rename them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct Marks {
     strong: bool,
@@ -216,10 +218,6 @@ impl Renderer {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph | TagEnd::Heading(_) => self.flush(),
-            TagEnd::BlockQuote(_) => {
-                self.flush();
-                self.frames.pop();
-            }
             TagEnd::CodeBlock => {
                 let code = self.code_block.take().unwrap_or_default();
                 self.open_block();
@@ -237,7 +235,7 @@ impl Renderer {
                     self.gap = true;
                 }
             }
-            TagEnd::Item => {
+            TagEnd::BlockQuote(_) | TagEnd::Item => {
                 self.flush();
                 self.frames.pop();
             }
@@ -318,7 +316,9 @@ impl Renderer {
                 .subsequent_indent(&rest)
                 .word_splitter(textwrap::WordSplitter::NoHyphenation)
                 .break_words(true);
-            lines.extend(textwrap::wrap(piece.trim_matches(' '), &options).into_iter().map(|l| l.into_owned()));
+            lines.extend(
+                textwrap::wrap(piece.trim_matches(' '), &options).into_iter().map(std::borrow::Cow::into_owned),
+            );
         }
         if self.style.colour {
             carry_styles(&mut lines);
