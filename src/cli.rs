@@ -52,6 +52,11 @@ pub enum Command {
     Learn(LearnArgs),
     /// List the lessons, or check that every lesson's reference solution meets its goals on an engine.
     Lessons(LessonsArgs),
+    /// Your progress in the lessons; `progress export` writes it as JSON for an instructor.
+    Progress(ProgressArgs),
+    /// A class report from learners' progress exports: per learner and per lesson, what is finished and how
+    /// many hints it took. Exit status 2 when a file is not a progress export this version reads.
+    Report(ReportArgs),
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain {
         /// A rule code (`DL3006`, `DK1001`) or name (`LatestTag`).
@@ -73,6 +78,47 @@ pub enum Command {
         /// The subcommand whose page to print [default: the page of docklings itself].
         subcommand: Option<String>,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct ProgressArgs {
+    #[command(subcommand)]
+    pub command: ProgressCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProgressCommand {
+    /// Write your progress as JSON (schema `docklings-progress/1`, described in the book's "Progress reports").
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The learner's name in the export [default: $USER].
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Progress exports, one per learner (`docklings progress export`).
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Tables for the terminal.
+    Table,
+    /// One row per learner and lesson.
+    Csv,
+    /// The whole report, schema `docklings-report/1`.
+    Json,
+    /// One self-contained page with a chart of completion per lesson.
+    Html,
 }
 
 /// Which Docker engine to use.

@@ -4,4 +4,6 @@ pub mod completions;
 pub mod explain;
 pub mod lessons;
 pub mod lint;
+pub mod progress;
+pub mod report;
 pub mod shell;

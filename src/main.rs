@@ -31,6 +31,8 @@ fn main() -> ExitCode {
         Some(Command::Lessons(args)) => {
             commands::lessons::run(&args).map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
+        Some(Command::Progress(args)) => commands::progress::run(&args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Report(args)) => commands::report::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::Explain { code }) => commands::explain::run(&code).map(|()| ExitCode::SUCCESS),
         Some(Command::Completions { shell }) => commands::completions::run(shell).map(|()| ExitCode::SUCCESS),
         Some(Command::Man { subcommand }) => {

@@ -38,13 +38,23 @@ pub struct Progress {
     pub lang: String,
     /// The lesson last worked on.
     pub current: Option<String>,
+    /// The kind of engine of the last session, `sim` or `real` (absent in files written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
     pub lessons: BTreeMap<String, LessonProgress>,
 }
 
 impl Default for Progress {
     fn default() -> Progress {
         let learner = ["USER", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()).unwrap_or_default();
-        Progress { version: SCHEMA_VERSION, learner, lang: String::new(), current: None, lessons: BTreeMap::new() }
+        Progress {
+            version: SCHEMA_VERSION,
+            learner,
+            lang: String::new(),
+            current: None,
+            engine: None,
+            lessons: BTreeMap::new(),
+        }
     }
 }
 
@@ -126,5 +136,17 @@ mod tests {
         assert_eq!(kept.len(), 1, "{kept:?}");
         let kept = dir.path().join(&kept[0]);
         assert_eq!(std::fs::read(kept).unwrap(), b"{ not json");
+    }
+
+    #[test]
+    fn a_file_from_before_the_engine_was_recorded_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Progress::path(dir.path());
+        let old = r#"{"version":1,"learner":"ana","lang":"en","current":null,"lessons":{"a":{"step":1,"started":5,"finished":null,"steps":{"0":{"completed":7,"hints":1}}}}}"#;
+        std::fs::write(&path, old).unwrap();
+        let (p, note) = Progress::load(&path);
+        assert_eq!(note, None);
+        assert_eq!(p.engine, None);
+        assert_eq!(p.lessons["a"].steps[&0], StepProgress { completed: Some(7), hints: 1 });
     }
 }

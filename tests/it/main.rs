@@ -11,6 +11,7 @@ mod parser;
 #[cfg(unix)]
 mod pty;
 mod real_engine;
+mod report;
 mod robustness;
 mod rules;
 mod sim_build;
