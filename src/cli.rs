@@ -57,6 +57,9 @@ pub enum Command {
     /// A class report from learners' progress exports: per learner and per lesson, what is finished and how
     /// many hints it took. Exit status 2 when a file is not a progress export this version reads.
     Report(ReportArgs),
+    /// A language server over standard input and output, for editors: lint findings as diagnostics while you
+    /// type, and their fixes as quick fixes. Configuration is found as `docklings lint` finds it.
+    Lsp,
     /// Explain a rule: what it finds, why it matters, an example and the fix.
     Explain {
         /// A rule code (`DL3006`, `DK1001`) or name (`LatestTag`).

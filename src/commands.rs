@@ -4,6 +4,7 @@ pub mod completions;
 pub mod explain;
 pub mod lessons;
 pub mod lint;
+pub mod lsp;
 pub mod progress;
 pub mod report;
 pub mod shell;

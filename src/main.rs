@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Progress(args)) => commands::progress::run(&args).map(|()| ExitCode::SUCCESS),
         Some(Command::Report(args)) => commands::report::run(&args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Lsp) => commands::lsp::run().map(|()| ExitCode::SUCCESS),
         Some(Command::Explain { code }) => commands::explain::run(&code).map(|()| ExitCode::SUCCESS),
         Some(Command::Completions { shell }) => commands::completions::run(shell).map(|()| ExitCode::SUCCESS),
         Some(Command::Man { subcommand }) => {

@@ -7,6 +7,7 @@ mod fix;
 mod goals;
 mod learn;
 mod lessons;
+mod lsp;
 mod parser;
 #[cfg(unix)]
 mod pty;
