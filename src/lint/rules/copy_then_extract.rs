@@ -68,8 +68,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     for stage in &ctx.stages {
         // The archives copied so far in the stage: file name and the span of the source that copied it.
         let mut archives: Vec<(String, Span)> = Vec::new();
-        for i in stage.from + 1..stage.end {
-            let ins = &ctx.file.instructions[i];
+        for (i, ins) in ctx.file.instructions.iter().enumerate().take(stage.end).skip(stage.from + 1) {
             match &ins.args {
                 Args::Copy(copy) if ins.kind == Keyword::Copy && ins.flag("from").is_none() => {
                     let copied: Vec<_> =

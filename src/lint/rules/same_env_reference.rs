@@ -30,21 +30,24 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
             continue;
         }
         // The variables defined before this instruction, in its stage and the stages it builds on.
-        let mut defined: HashSet<&str> = HashSet::new();
+        let mut known: HashSet<&str> = HashSet::new();
         for j in ctx.inherited(i).into_iter().flatten() {
             match &file.instructions[j].args {
                 Args::KeyValues(kvs) if file.instructions[j].kind == Keyword::Env => {
-                    defined.extend(kvs.iter().map(|kv| kv.key.value.as_str()));
+                    known.extend(kvs.iter().map(|kv| kv.key.value.as_str()));
                 }
-                Args::Arg(decls) => defined.extend(decls.iter().map(|d| d.name.value.as_str())),
+                Args::Arg(decls) => known.extend(decls.iter().map(|d| d.name.value.as_str())),
                 _ => {}
             }
         }
         for (j, pair) in pairs.iter().enumerate() {
             for r in words::var_refs(&pair.value.raw, file.escape) {
-                let defines = pairs.iter().enumerate().find(|(k, kv)| *k != j && kv.key.value == r.name);
-                let Some((_, definer)) = defines else { continue };
-                if r.name == pair.key.value || defined.contains(r.name.as_str()) {
+                let Some(owner) =
+                    pairs.iter().enumerate().find(|(k, kv)| *k != j && kv.key.value == r.name).map(|(_, kv)| kv)
+                else {
+                    continue;
+                };
+                if r.name == pair.key.value || known.contains(r.name.as_str()) {
                     continue;
                 }
                 let word = &pair.value;
@@ -63,7 +66,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
                         ),
                     )
                     .label("expands to the value before this ENV, here none")
-                    .secondary(definer.key.span, "defined in the same instruction")
+                    .secondary(owner.key.span, "defined in the same instruction")
                     .help(format!("define `{}` in an `ENV` of its own before this one", r.name)),
                 );
             }

@@ -56,7 +56,7 @@ fn pinned(spec: &str) -> bool {
         None => (spec, None),
     };
     let first = path.split('/').next().unwrap_or("");
-    let remote = first.contains('.') && !path.starts_with('.') && !path.ends_with(".go");
+    let remote = first.contains('.') && !path.starts_with('.') && !packages::has_extension(path, "go");
     !remote || version.is_some_and(|v| !v.is_empty() && !MOVING.contains(&v.to_ascii_lowercase().as_str()))
 }
 

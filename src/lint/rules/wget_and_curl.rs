@@ -23,13 +23,14 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         for onbuild in [false, true] {
             // The first call of each tool in the stage: `[curl, wget]`.
             let mut first: [Option<Span>; 2] = [None, None];
-            'stage: for i in stage.from..stage.end {
-                let ins = &ctx.file.instructions[i];
+            'stage: for (ins, scripts) in
+                ctx.file.instructions.iter().zip(&ctx.scripts).take(stage.end).skip(stage.from)
+            {
                 let is_onbuild = !std::ptr::eq(ins.effective(), ins);
                 if is_onbuild != onbuild {
                     continue;
                 }
-                for script in &ctx.scripts[i] {
+                for script in scripts {
                     for cmd in &script.script.commands {
                         let tool = match cmd.program() {
                             Some("curl") => 0,
