@@ -42,8 +42,7 @@ fn culprit<'t>(text: &'t str, path: &str) -> Option<&'t str> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter(|l| DockerIgnore::parse(l).0.is_excluded(path))
-        .next_back()
+        .rfind(|l| DockerIgnore::parse(l).0.is_excluded(path))
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
