@@ -17,13 +17,14 @@ pub fn open(path: &Path) -> Result<PathBuf> {
         bail!("`{}` does not exist", path.display());
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // `.tar.gz` or `.tgz`, in any case: the name without it.
     let lower = name.to_ascii_lowercase();
-    if !(lower.ends_with(".tar.gz") || lower.ends_with(".tgz")) {
+    let Some(stem_len) = [".tar.gz", ".tgz"].iter().find_map(|ext| lower.strip_suffix(ext)).map(str::len) else {
         bail!("`{}` is not a lesson pack: give a folder of lessons or a .tar.gz of one", path.display());
-    }
+    };
+    let stem = &name[..stem_len];
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let digest = Sha256::digest(&bytes);
-    let stem = &name[..name.len() - if lower.ends_with(".tgz") { 4 } else { 7 }];
     let to = crate::home::dir()?.join("packs").join(format!("{stem}-{}", &hex(&digest)[..12]));
     if !to.is_dir() {
         unpack(&bytes, &to).with_context(|| format!("cannot unpack the lesson pack `{}`", path.display()))?;

@@ -119,18 +119,15 @@ fn tar_gz(path: &Path, entries: &[(&str, Option<&str>)]) {
     let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(file, flate2::Compression::default()));
     for (name, content) in entries {
         let mut header = tar::Header::new_gnu();
-        match content {
-            Some(text) => {
-                header.set_size(text.len() as u64);
-                header.set_mode(0o644);
-                header.set_entry_type(tar::EntryType::Regular);
-                builder.append_data(&mut header, name, text.as_bytes()).unwrap();
-            }
-            None => {
-                header.set_size(0);
-                header.set_entry_type(tar::EntryType::Symlink);
-                builder.append_link(&mut header, name, "/etc/passwd").unwrap();
-            }
+        if let Some(text) = content {
+            header.set_size(text.len() as u64);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            builder.append_data(&mut header, name, text.as_bytes()).unwrap();
+        } else {
+            header.set_size(0);
+            header.set_entry_type(tar::EntryType::Symlink);
+            builder.append_link(&mut header, name, "/etc/passwd").unwrap();
         }
     }
     builder.into_inner().unwrap().finish().unwrap();

@@ -522,7 +522,7 @@ fn volumes_create_list_inspect_remove() {
     let anon = anon.trim().to_string();
     // The CLI sorts volumes by name, so where the random anonymous name falls depends on its first digit.
     let mut names = [anon.as_str(), "data", "web2"];
-    names.sort();
+    names.sort_unstable();
     let mut rows = vec![cells(&["DRIVER", "VOLUME NAME"])];
     rows.extend(names.iter().map(|n| cells(&["local", n])));
     assert_eq!(sim.ok("docker volume ls"), table(&rows));
