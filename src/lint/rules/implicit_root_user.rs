@@ -11,7 +11,8 @@ pub static DOCS: RuleDocs = RuleDocs {
            `FROM`. Base images that are known to run as an unprivileged user already (tags with `nonroot` or \
            `rootless`, `*-unprivileged` images, Bitnami and Chainguard images), Windows images, and images \
            that install `gosu`, `su-exec` or `setpriv` to drop root in their entrypoint are left \
-           alone. A final `USER root` is DL3002's finding.",
+           alone. A final `USER root` is DL3002's finding. Off unless enabled (`enable = [\"DK4001\"]` under \
+           `[lint]` in `.docklings.toml`), since most Dockerfiles in the wild would fail a build on it.",
     why: "Without `USER`, the container's process runs as the base image's user, which is root for almost every \
           image. A flaw in the application then has full control of the container, and of every volume and \
           socket mounted into it; with a container escape, root in the container can become root on the host. \
