@@ -111,7 +111,13 @@ fn targets(paths: &[PathBuf]) -> Result<Vec<Target>> {
 /// The configuration files looked for in each folder, nearest first; docklings' own wins over hadolint's.
 const CONFIG_NAMES: [&str; 3] = [".docklings.toml", ".hadolint.yaml", ".hadolint.yml"];
 
-fn read_config(path: &Path) -> Result<Config> {
+/// The configuration file that applies in `dir`: the nearest one in it or a folder above.
+pub(crate) fn nearest_config(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().flat_map(|d| CONFIG_NAMES.iter().map(move |n| d.join(n))).find(|p| p.is_file())
+}
+
+/// Reads a `.docklings.toml` or a `.hadolint.yaml`; the error names the file.
+pub(crate) fn read_config(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config `{}`", path.display()))?;
     let parsed = if path.extension().is_some_and(|e| e == "toml") {
         lint::config::parse_toml(&text)
@@ -174,7 +180,7 @@ impl Configs {
 
 /// Reads the files rules ask for (the Dockerfile a script builds), remembering what it read.
 #[derive(Default)]
-struct FsWorkspace {
+pub(crate) struct FsWorkspace {
     cache: RefCell<HashMap<PathBuf, Option<String>>>,
 }
 

@@ -24,9 +24,9 @@ use lsp_types::{
     TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 
-use super::lint::{ContextInfo, FileKind, detect};
+use super::lint::{ContextInfo, FileKind, FsWorkspace, detect, nearest_config, read_config};
 use crate::dockerfile::Span;
-use crate::lint::{self, Config, Diagnostic, Level, Safety, ScriptKind, Settings, Workspace};
+use crate::lint::{self, Config, Diagnostic, Level, Safety, ScriptKind, Settings};
 
 /// Runs the server until the client asks it to shut down and exit.
 pub fn run() -> Result<()> {
@@ -180,7 +180,7 @@ impl Server<'_> {
             }
             FileKind::Script(k) => {
                 let path = doc.path.clone().unwrap_or_else(|| PathBuf::from("untitled"));
-                lint::lint_script(&doc.text, k, &path, &settings, &FsWorkspace)
+                lint::lint_script(&doc.text, k, &path, &settings, &FsWorkspace::default())
             }
         })
     }
@@ -320,39 +320,18 @@ fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     Some(PathBuf::from(String::from_utf8(out).ok()?))
 }
 
-/// The configuration files looked for in each folder, nearest first, as `docklings lint` looks for them.
-const CONFIG_NAMES: [&str; 3] = [".docklings.toml", ".hadolint.yaml", ".hadolint.yml"];
-
-/// The settings for a document: from the nearest config file upward from its folder, else the defaults.
+/// The settings for a document: from the nearest config file upward from its folder, as `docklings lint` finds
+/// it, else the defaults.
 fn settings_for(path: Option<&Path>) -> Result<Settings> {
-    let config_path = path.and_then(Path::parent).and_then(|dir| {
-        dir.ancestors().flat_map(|d| CONFIG_NAMES.iter().map(move |n| d.join(n))).find(|p| p.is_file())
-    });
+    let config_path = path.and_then(Path::parent).and_then(nearest_config);
     let config = match &config_path {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read config `{}`", p.display()))?;
-            let parsed = if p.extension().is_some_and(|e| e == "toml") {
-                lint::config::parse_toml(&text)
-            } else {
-                lint::config::parse_hadolint_yaml(&text)
-            };
-            parsed.map_err(|e| anyhow!("in config `{}`: {e}", p.display()))?
-        }
+        Some(p) => read_config(p)?,
         None => Config::default(),
     };
     Settings::new(&config, &[]).map_err(|e| match &config_path {
         Some(p) => anyhow!("in config `{}`: {e}", p.display()),
         None => anyhow!(e),
     })
-}
-
-/// Reads the files script rules ask for (the Dockerfile a `docker build` line names) from disk.
-struct FsWorkspace;
-
-impl Workspace for FsWorkspace {
-    fn read(&self, path: &Path) -> Option<String> {
-        std::fs::read(path).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
-    }
 }
 
 #[cfg(test)]
