@@ -86,8 +86,19 @@ impl Tutor {
         let pack = options.lessons.as_deref().map(crate::lesson::pack::open).transpose()?;
         let lessons = load(&lang, pack.as_deref())?;
         let foreground = interrupt::Foreground::new(engine.clone());
-        let mut tutor =
-            Tutor { session, engine, foreground, lessons, pack, lang, progress, progress_path, home, lesson: 0, step: 0 };
+        let mut tutor = Tutor {
+            session,
+            engine,
+            foreground,
+            lessons,
+            pack,
+            lang,
+            progress,
+            progress_path,
+            home,
+            lesson: 0,
+            step: 0,
+        };
         let start = options.lesson.clone().or_else(|| tutor.progress.current.clone());
         let index = match start {
             Some(key) => {
@@ -362,7 +373,9 @@ impl Tutor {
 
 fn load(lang: &str, pack: Option<&std::path::Path>) -> Result<Vec<Entry>> {
     let loaded = match pack {
-        Some(dir) => catalog::from_dir(dir, lang).with_context(|| format!("cannot read lessons in `{}`", dir.display()))?,
+        Some(dir) => {
+            catalog::from_dir(dir, lang).with_context(|| format!("cannot read lessons in `{}`", dir.display()))?
+        }
         None => catalog::built_in(lang),
     };
     for e in &loaded.errors {

@@ -232,8 +232,10 @@ mod tests {
 
     #[test]
     fn reads_label_schema_both_ways() {
-        let y = parse_hadolint_yaml("label-schema:\n  author: text\n  org.opencontainers.image.version: semver\nstrict-labels: true\n")
-            .unwrap();
+        let y = parse_hadolint_yaml(
+            "label-schema:\n  author: text\n  org.opencontainers.image.version: semver\nstrict-labels: true\n",
+        )
+        .unwrap();
         assert_eq!(y.rules.label_schema.get("org.opencontainers.image.version").map(String::as_str), Some("semver"));
         assert!(y.rules.strict_labels);
         let t = parse_toml("[lint]\nstrict-labels = true\n[lint.label-schema]\nauthor = \"email\"\n").unwrap();

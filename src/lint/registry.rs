@@ -95,20 +95,8 @@ pub static RULES: &[Rule] = &[
         S(rules::leftover_container::check),
         &rules::leftover_container::DOCS,
     ),
-    Rule::new(
-        "DK3001",
-        "StageNameCasing",
-        Style,
-        D(rules::stage_name_casing::check),
-        &rules::stage_name_casing::DOCS,
-    ),
-    Rule::new(
-        "DK3002",
-        "FromAsCasing",
-        Style,
-        D(rules::from_as_casing::check),
-        &rules::from_as_casing::DOCS,
-    ),
+    Rule::new("DK3001", "StageNameCasing", Style, D(rules::stage_name_casing::check), &rules::stage_name_casing::DOCS),
+    Rule::new("DK3002", "FromAsCasing", Style, D(rules::from_as_casing::check), &rules::from_as_casing::DOCS),
     Rule {
         aliases: &["NoEmptyContinuation"],
         ..Rule::new(
@@ -136,13 +124,7 @@ pub static RULES: &[Rule] = &[
         D(rules::undefined_arg_in_from::check),
         &rules::undefined_arg_in_from::DOCS,
     ),
-    Rule::new(
-        "DK3006",
-        "UndefinedVar",
-        Warning,
-        D(rules::undefined_var::check),
-        &rules::undefined_var::DOCS,
-    ),
+    Rule::new("DK3006", "UndefinedVar", Warning, D(rules::undefined_var::check), &rules::undefined_var::DOCS),
     Rule::new(
         "DK3007",
         "LegacyKeyValueFormat",
@@ -171,13 +153,7 @@ pub static RULES: &[Rule] = &[
         D(rules::expose_invalid_format::check),
         &rules::expose_invalid_format::DOCS,
     ),
-    Rule::new(
-        "DK3011",
-        "CopyIgnoredFile",
-        Error,
-        D(rules::copy_ignored_file::check),
-        &rules::copy_ignored_file::DOCS,
-    ),
+    Rule::new("DK3011", "CopyIgnoredFile", Error, D(rules::copy_ignored_file::check), &rules::copy_ignored_file::DOCS),
     // Off unless enabled: it fires on most Dockerfiles in the wild (347 of the 418 in ../shared/corpus), and as a
     // drop-in for hadolint docklings must not fail builds that passed before.
     Rule {
@@ -190,13 +166,7 @@ pub static RULES: &[Rule] = &[
             &rules::implicit_root_user::DOCS,
         )
     },
-    Rule::new(
-        "DK4002",
-        "SshPortExposed",
-        Warning,
-        D(rules::ssh_port_exposed::check),
-        &rules::ssh_port_exposed::DOCS,
-    ),
+    Rule::new("DK4002", "SshPortExposed", Warning, D(rules::ssh_port_exposed::check), &rules::ssh_port_exposed::DOCS),
     Rule::new(
         "DK4003",
         "VerificationDisabled",
