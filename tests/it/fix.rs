@@ -259,3 +259,47 @@ fn cli_explain_names_the_lesson() {
     let out = docklings(dir.path(), &["explain", "DK2002"], None);
     assert!(text(&out.stdout).contains("`docklings learn containers`"), "{}", text(&out.stdout));
 }
+
+/// Findings per code.
+fn per_code(diagnostics: &[Diagnostic]) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for d in diagnostics {
+        *counts.entry(d.code).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Issue 7's promise, over the shared corpus (`../shared/corpus/dockerfiles`, only read): with every fix applied,
+/// unsafe ones too, each file still parses, no file gains a finding of any code, and the corpus has fewer findings.
+#[test]
+fn fixing_the_shared_corpus_leaves_files_that_parse_with_fewer_findings() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dockerfiles");
+    if !corpus.is_dir() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI runs with ../shared beside the checkout");
+        eprintln!("skipping fixing_the_shared_corpus…: no {} beside the checkout", corpus.display());
+        return;
+    }
+    let settings = all_rules();
+    let (mut before, mut after, mut changed) = (0usize, 0usize, 0usize);
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let path = entry.unwrap().path();
+        let src = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let outcome = fix::fix_dockerfile(&src, &settings, BuildContext::default(), true);
+        let name = path.display();
+        assert!(
+            dockerfile::parse(&outcome.text).errors.len() <= dockerfile::parse(&src).errors.len(),
+            "{name}: the fixed text parses worse than the original"
+        );
+        let (was, is) = (per_code(&outcome.before), per_code(&outcome.after));
+        for (code, n) in &is {
+            assert!(n <= was.get(code).unwrap_or(&0), "{name}: {code} went from {:?} to {n}", was.get(code));
+        }
+        let again = fix::fix_dockerfile(&outcome.text, &settings, BuildContext::default(), true);
+        assert!(!again.changed(), "{name}: a second --fix changed it again");
+        before += outcome.before.len();
+        after += outcome.after.len();
+        changed += usize::from(outcome.changed());
+    }
+    eprintln!("corpus --fix --unsafe-fixes: {changed} files changed, findings {before} -> {after}");
+    assert!(changed > 0 && after < before, "{changed} files changed, findings {before} -> {after}");
+}
