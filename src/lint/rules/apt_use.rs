@@ -21,6 +21,7 @@ pub static DOCS: RuleDocs = RuleDocs {
 const APT_CACHE: &[&str] = &["search", "show", "policy", "depends", "rdepends", "showsrc", "madison"];
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
+    let mut one = packages::OnePerInstruction::default();
     for site in packages::commands(ctx) {
         if !site.cmd.is("apt") {
             continue;
@@ -30,7 +31,9 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
             .map(|&i| site.cmd.args()[i].value.as_str());
         let tool = if sub.is_some_and(|s| APT_CACHE.contains(&s)) { "apt-cache" } else { "apt-get" };
         let span = site.script.word_span(&site.cmd.words[0]);
-        out.push(
+        one.push(
+            out,
+            site.index,
             Violation::new(span, format!("`apt` is made for terminals; a Dockerfile should use `{tool}`"))
                 .label("no stable command-line interface")
                 .help(match sub {

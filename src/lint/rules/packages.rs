@@ -35,6 +35,29 @@ impl Site<'_> {
     }
 }
 
+/// Keeps one finding per instruction, as hadolint counts them (so counts and its ignore comments line up): a
+/// later finding in the same `RUN` is marked on the first one as "here too". The first one's fix stays; `--fix`
+/// reaches the others in its next round.
+#[derive(Default)]
+pub struct OnePerInstruction {
+    /// The instruction of the last finding kept, and where that finding is in `out`.
+    last: Option<(usize, usize)>,
+}
+
+impl OnePerInstruction {
+    pub fn push(&mut self, out: &mut Vec<Violation>, index: usize, v: Violation) {
+        if let Some((i, at)) = self.last
+            && i == index
+            && let Some(first) = out.get_mut(at)
+        {
+            *first = first.clone().secondary(v.span, "here too");
+            return;
+        }
+        self.last = Some((index, out.len()));
+        out.push(v);
+    }
+}
+
 /// Every command of every RUN, heredoc body and `ONBUILD RUN`, in file order.
 pub fn commands<'a>(ctx: &'a DockerfileContext) -> impl Iterator<Item = Site<'a>> + 'a {
     ctx.run_scripts().flat_map(|(index, script)| {

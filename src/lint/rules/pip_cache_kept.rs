@@ -72,6 +72,7 @@ fn purges_cache(site: &Site) -> bool {
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
+    let mut one = packages::OnePerInstruction::default();
     for site in packages::commands(ctx) {
         let Some(start) = packages::pip_install(&site.cmd) else { continue };
         if matches!(site.cmd.program(), Some(p) if p.starts_with("pipx") || p.starts_with("pipenv")) {
@@ -96,6 +97,6 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         if let Some(e) = insert_after_word(site.script, &site.cmd.words[start - 1], "--no-cache-dir") {
             v = v.fix(Fix::new("Add `--no-cache-dir`", Safety::Safe, vec![e]));
         }
-        out.push(v);
+        one.push(out, site.index, v);
     }
 }

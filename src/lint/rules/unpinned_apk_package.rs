@@ -24,6 +24,7 @@ fn pinned(spec: &str) -> bool {
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
+    let mut one = packages::OnePerInstruction::default();
     for site in packages::commands(ctx) {
         let Some(add) = packages::apk_add(&site.cmd) else { continue };
         let rest = &site.cmd.words[add + 1..];
@@ -34,7 +35,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         if let Some(first) = unpinned.first() {
             let help =
                 format!("pin it: `{0}=<version>`, or `{0}~<major.minor>` to take only bug-fix releases", first.spec);
-            out.push(packages::unpinned_violation(&site, "apk add", &unpinned, help));
+            one.push(out, site.index, packages::unpinned_violation(&site, "apk add", &unpinned, help));
         }
     }
 }

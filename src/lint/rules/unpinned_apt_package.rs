@@ -25,6 +25,7 @@ fn pinned(spec: &str) -> bool {
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
+    let mut one = packages::OnePerInstruction::default();
     for site in packages::commands(ctx) {
         let Some(install) = packages::apt_get_install(&site.cmd) else { continue };
         let rest = &site.cmd.words[install + 1..];
@@ -37,7 +38,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
                 "pin the version you tested: `{}=<version>` (`apt-cache policy {}` lists them)",
                 first.spec, first.spec
             );
-            out.push(packages::unpinned_violation(&site, "apt-get install", &unpinned, help));
+            one.push(out, site.index, packages::unpinned_violation(&site, "apt-get install", &unpinned, help));
         }
     }
 }

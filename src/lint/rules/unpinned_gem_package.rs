@@ -42,6 +42,7 @@ const GEM_VALUE_FLAGS: &[&str] = &[
 ];
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
+    let mut one = packages::OnePerInstruction::default();
     for site in packages::commands(ctx) {
         if !site.cmd.is("gem") {
             continue;
@@ -57,7 +58,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         let unpinned = packages::unpinned(&found, |s| s.contains(':') || packages::has_extension(s, "gem"));
         if let Some(first) = unpinned.first() {
             let help = format!("pin it: `{0}:<version>`, or `{0} -v <version>` when it is the only gem", first.spec);
-            out.push(packages::unpinned_violation(&site, "gem install", &unpinned, help));
+            one.push(out, site.index, packages::unpinned_violation(&site, "gem install", &unpinned, help));
         }
     }
 }

@@ -61,6 +61,7 @@ fn pinned(spec: &str) -> bool {
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
+    let mut one = packages::OnePerInstruction::default();
     for site in packages::commands(ctx) {
         if !site.cmd.is("go") {
             continue;
@@ -92,7 +93,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
         if let Some(first) = unpinned.first() {
             let path = first.spec.split_once('@').map_or(first.spec.as_str(), |(p, _)| p);
             let help = format!("pin a release: `{path}@v<version>`");
-            out.push(packages::unpinned_violation(&site, &format!("go {sub}"), &unpinned, help));
+            one.push(out, site.index, packages::unpinned_violation(&site, &format!("go {sub}"), &unpinned, help));
         }
     }
 }

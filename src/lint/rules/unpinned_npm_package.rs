@@ -74,6 +74,7 @@ fn pinned(spec: &str) -> bool {
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
+    let mut one = packages::OnePerInstruction::default();
     for site in packages::commands(ctx) {
         if !site.cmd.is("npm") {
             continue;
@@ -91,7 +92,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
             } else {
                 format!("pin it: `{}@<version>`", first.spec)
             };
-            out.push(packages::unpinned_violation(&site, "npm install", &unpinned, help));
+            one.push(out, site.index, packages::unpinned_violation(&site, "npm install", &unpinned, help));
         }
     }
 }

@@ -32,6 +32,7 @@ fn pinned(spec: &str) -> bool {
 }
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
+    let mut one = packages::OnePerInstruction::default();
     for site in packages::commands(ctx) {
         let Some(start) = packages::pip_install(&site.cmd) else { continue };
         let rest = &site.cmd.words[start..];
@@ -55,7 +56,7 @@ pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
                     first.spec
                 )
             };
-            out.push(packages::unpinned_violation(&site, "pip install", &unpinned, help));
+            one.push(out, site.index, packages::unpinned_violation(&site, "pip install", &unpinned, help));
         }
     }
 }
