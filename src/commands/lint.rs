@@ -205,13 +205,30 @@ fn display(path: &Path) -> String {
 /// BuildKit).
 #[derive(Default)]
 pub struct ContextInfo {
-    pub files: Option<Vec<String>>,
+    pub files: Option<Rc<[String]>>,
     pub dockerignore: Option<String>,
 }
 
+/// The build contexts read during one run, by folder and `.dockerignore` text: a folder of many Dockerfiles is
+/// listed once, not once per Dockerfile.
+#[derive(Default)]
+pub struct ContextCache {
+    listings: HashMap<(PathBuf, Option<String>), Listing>,
+}
+
+/// A build context's files (`None` when its folder cannot be read).
+type Listing = Option<Rc<[String]>>;
+
 impl ContextInfo {
+    /// Reads the build context of a Dockerfile on disk afresh.
     #[must_use]
     pub fn read(dockerfile: &Path) -> ContextInfo {
+        Self::read_cached(dockerfile, &mut ContextCache::default())
+    }
+
+    /// Reads the build context of a Dockerfile on disk, listing each folder once per `cache`.
+    #[must_use]
+    pub fn read_cached(dockerfile: &Path, cache: &mut ContextCache) -> ContextInfo {
         let dir = dockerfile.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let own = dockerfile.file_name().map(|n| dir.join(format!("{}.dockerignore", n.to_string_lossy())));
         let dockerignore = own
@@ -219,17 +236,24 @@ impl ContextInfo {
             .chain([dir.join(".dockerignore")])
             .find_map(|p| std::fs::read(p).ok())
             .map(|b| String::from_utf8_lossy(&b).into_owned());
-        let ignore = crate::dockerignore::DockerIgnore::parse(dockerignore.as_deref().unwrap_or("")).0;
-        let files = std::fs::read_dir(dir).ok().map(|entries| {
-            let mut names: Vec<String> = entries
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !ignore.is_excluded(n))
-                .collect();
-            names.sort();
-            names
-        });
+        let key = (dir.to_path_buf(), dockerignore.clone());
+        let files = cache
+            .listings
+            .entry(key)
+            .or_insert_with(|| {
+                let ignore = crate::dockerignore::DockerIgnore::parse(dockerignore.as_deref().unwrap_or("")).0;
+                std::fs::read_dir(dir).ok().map(|entries| {
+                    let mut names: Vec<String> = entries
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|n| !ignore.is_excluded(n))
+                        .collect();
+                    names.sort();
+                    names.into()
+                })
+            })
+            .clone();
         ContextInfo { files, dockerignore }
     }
 
@@ -279,6 +303,7 @@ pub fn run(args: &LintArgs) -> Result<bool> {
     let targets = targets(&args.paths)?;
     let mut configs = Configs::new(args)?;
     let workspace = FsWorkspace::default();
+    let mut contexts = ContextCache::default();
     let mut reports = Vec::new();
     let mut failed = false;
     let checked = targets.len();
@@ -289,7 +314,11 @@ pub fn run(args: &LintArgs) -> Result<bool> {
         let (settings, file_threshold) = &*config;
         let diagnostics = match input.kind {
             FileKind::Dockerfile => {
-                let info = if input.stdin { ContextInfo::default() } else { ContextInfo::read(&input.path) };
+                let info = if input.stdin {
+                    ContextInfo::default()
+                } else {
+                    ContextInfo::read_cached(&input.path, &mut contexts)
+                };
                 lint::lint_dockerfile_with(&input.src, settings, info.build_context())
             }
             FileKind::Script(k) => lint::lint_script(&input.src, k, &input.path, settings, &workspace),
@@ -357,6 +386,7 @@ fn run_fix(args: &LintArgs) -> Result<bool> {
     let targets = targets(&args.paths)?;
     let mut configs = Configs::new(args)?;
     let workspace = FsWorkspace::default();
+    let mut contexts = ContextCache::default();
     let mut reports = Vec::new();
     let mut failed = false;
     let mut totals = Totals::default();
@@ -371,7 +401,11 @@ fn run_fix(args: &LintArgs) -> Result<bool> {
         let (settings, file_threshold) = &*config;
         let outcome = match input.kind {
             FileKind::Dockerfile => {
-                let info = if input.stdin { ContextInfo::default() } else { ContextInfo::read(&input.path) };
+                let info = if input.stdin {
+                    ContextInfo::default()
+                } else {
+                    ContextInfo::read_cached(&input.path, &mut contexts)
+                };
                 fix::fix_dockerfile(&input.src, settings, info.build_context(), args.unsafe_fixes)
             }
             FileKind::Script(k) => fix::fix_script(&input.src, k, &input.path, settings, &workspace, args.unsafe_fixes),

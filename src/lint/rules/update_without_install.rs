@@ -79,37 +79,38 @@ fn opaque(cmd: &SimpleCommand) -> bool {
 
 pub fn check(ctx: &DockerfileContext, out: &mut Vec<Violation>) {
     let sites: Vec<Site> = packages::commands(ctx).collect();
-    for (i, site) in sites.iter().enumerate() {
-        let Some(program) = site.cmd.program() else { continue };
-        let Some(manager) = MANAGERS.iter().find(|m| m.programs.contains(&program)) else { continue };
-        let Some(sub) = subcommand(&site.cmd) else { continue };
-        if !manager.updates.contains(&sub) {
-            continue;
+    // The commands of one RUN come together, so each RUN is looked at once (a file of many RUNs stays linear).
+    for run in sites.chunk_by(|a, b| a.index == b.index) {
+        for (i, site) in run.iter().enumerate() {
+            let Some(program) = site.cmd.program() else { continue };
+            let Some(manager) = MANAGERS.iter().find(|m| m.programs.contains(&program)) else { continue };
+            let Some(sub) = subcommand(&site.cmd) else { continue };
+            if !manager.updates.contains(&sub) {
+                continue;
+            }
+            let used = run.iter().any(|s| {
+                s.cmd.program().is_some_and(|p| manager.programs.contains(&p))
+                    && subcommand(&s.cmd).is_some_and(|c| manager.uses.contains(&c))
+            });
+            if used || run.iter().any(|s| opaque(&s.cmd)) {
+                continue;
+            }
+            // Report each RUN once, at its first update.
+            if run[..i].iter().any(|s| {
+                s.cmd.program().is_some_and(|p| manager.programs.contains(&p))
+                    && subcommand(&s.cmd).is_some_and(|c| manager.updates.contains(&c))
+            }) {
+                continue;
+            }
+            let head = site.cmd.words.iter().position(|w| w.value == sub).unwrap_or(0);
+            out.push(
+                Violation::new(site.head_span(head), format!("`{program} {sub}` in a `RUN` that installs nothing"))
+                    .label("cached on its own; later installs read a stale index")
+                    .help(format!(
+                        "update and install in the same `RUN`: `{program} {sub} && {program} {} …`",
+                        manager.uses[0]
+                    )),
+            );
         }
-        let same_run = sites.iter().filter(|s| s.index == site.index);
-        let used = same_run.clone().any(|s| {
-            s.cmd.program().is_some_and(|p| manager.programs.contains(&p))
-                && subcommand(&s.cmd).is_some_and(|c| manager.uses.contains(&c))
-        });
-        if used || same_run.clone().any(|s| opaque(&s.cmd)) {
-            continue;
-        }
-        // Report each RUN once, at its first update.
-        if sites[..i].iter().any(|s| {
-            s.index == site.index
-                && s.cmd.program().is_some_and(|p| manager.programs.contains(&p))
-                && subcommand(&s.cmd).is_some_and(|c| manager.updates.contains(&c))
-        }) {
-            continue;
-        }
-        let head = site.cmd.words.iter().position(|w| w.value == sub).unwrap_or(0);
-        out.push(
-            Violation::new(site.head_span(head), format!("`{program} {sub}` in a `RUN` that installs nothing"))
-                .label("cached on its own; later installs read a stale index")
-                .help(format!(
-                    "update and install in the same `RUN`: `{program} {sub} && {program} {} …`",
-                    manager.uses[0]
-                )),
-        );
     }
 }
