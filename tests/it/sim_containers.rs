@@ -78,6 +78,25 @@ fn a_background_container_lives_through_ps_logs_exec_stop_and_rm() {
     assert_eq!(sim.docker("ps -a -q"), out("", "", 0));
 }
 
+/// As on the real daemon (transcript 02): a shell that traps TERM runs its action when `docker stop` sends it, so
+/// it exits with its own status before the grace period ends; `docker kill -s` reaches the trap too.
+#[test]
+fn a_shell_trapping_term_ends_itself_on_stop() {
+    let sim = Sim::new();
+    let script = "trap 'echo bye; exit 0' TERM; trap 'echo usr1' USR1; echo ready; while true; do sleep 1; done";
+    sim.docker_args(&["run", "-d", "--name", "polite", "busybox", "sh", "-c", script]);
+    // A signal that comes before its trap is set is ignored, as by any PID 1.
+    eventually("the traps are set", || sim.docker("logs polite").stdout == "ready\n");
+    assert_eq!(sim.docker("kill -s USR1 polite"), out("polite\n", "", 0));
+    eventually("the USR1 trap ran", || sim.docker("logs polite").stdout == "ready\nusr1\n");
+    let begun = Instant::now();
+    assert_eq!(sim.docker("stop -t 8 polite"), out("polite\n", "", 0));
+    let took = begun.elapsed();
+    assert!(took < Duration::from_secs(4), "the trap ends it before the grace period: {took:?}");
+    assert_eq!(sim.docker_args(&["inspect", "-f", "{{.State.ExitCode}}", "polite"]), out("0\n", "", 0));
+    assert_eq!(sim.docker("logs polite").stdout, "ready\nusr1\nbye\n");
+}
+
 #[test]
 fn names_conflict_and_rm_refuses_a_running_container() {
     let sim = Sim::new();

@@ -14,6 +14,7 @@ pub mod npm;
 pub mod proc;
 pub mod regex;
 pub mod shell;
+pub mod signals;
 
 pub use proc::{Input, Output, Proc};
 

@@ -79,6 +79,8 @@ pub struct Shell {
     /// The status of the last command substitution, which a command without a name returns.
     subst_status: Option<i32>,
     exit_trap: Option<String>,
+    /// `trap` actions by signal number; an empty action ignores the signal.
+    signal_traps: BTreeMap<u8, String>,
 }
 
 /// ash's variable hash bucket (`hashvar` modulo `VTABSIZE`); `env` lists exported variables bucket by bucket.
@@ -120,6 +122,7 @@ impl Shell {
             line: 0,
             subst_status: None,
             exit_trap: None,
+            signal_traps: BTreeMap::new(),
         };
         for (k, v) in &p.env {
             shell.set_var(k, v);
@@ -309,6 +312,24 @@ impl Shell {
             .replace("\\W", crate::basename(&self.cwd))
             .replace("\\$", if self.uid == 0 { "#" } else { "$" })
             .replace("\\h", self.var("HOSTNAME").unwrap_or(""))
+    }
+
+    /// Runs the `trap` actions of signals delivered meanwhile, between commands as ash does (a running command
+    /// is not interrupted). Signals without a trap are left alone (PID 1 has no default actions).
+    fn run_signal_traps(&mut self, io: &Io) -> Flow {
+        if self.signal_traps.is_empty() {
+            return Flow::Normal;
+        }
+        while let Some(sig) = crate::signals::take() {
+            let Some(action) = self.signal_traps.get(&sig).filter(|a| !a.is_empty()).cloned() else { continue };
+            let status = self.status;
+            let flow = self.run_source(&action, self.line, io);
+            if flow == Flow::Exit {
+                return flow;
+            }
+            self.status = status;
+        }
+        Flow::Normal
     }
 
     fn run_exit_trap(&mut self, io: &Io) {

@@ -87,7 +87,8 @@ fn list_dir(p: &Proc, o: &Opts, shown: &str, host: &PathBuf, header: bool, first
     if o.has('a') {
         for dot in [".", ".."] {
             let path = host.join(dot);
-            if let Ok(meta) = fs::metadata(&path) {
+            // At a mount's root the parent lies outside the sandbox: the folder stands in for it.
+            if let Ok(meta) = fs::metadata(&path).or_else(|_| fs::metadata(host)) {
                 entries.push(Entry { name: dot.to_string(), host: path, meta });
             }
         }

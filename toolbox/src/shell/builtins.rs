@@ -165,14 +165,7 @@ impl Shell {
                 self.run_external(args, &[], io);
                 return Flow::Exit;
             }
-            "trap" => {
-                if let [action, signals @ ..] = args {
-                    if signals.iter().any(|s| s == "EXIT" || s == "0") {
-                        self.exit_trap = if action == "-" || action.is_empty() { None } else { Some(action.clone()) };
-                    }
-                }
-                (0, Flow::Normal)
-            }
+            "trap" => (self.trap(args, io), Flow::Normal),
             "read" => (self.read_builtin(args, io), Flow::Normal),
             "command" => {
                 if args.first().is_some_and(|a| a == "-v" || a == "-V") {
@@ -220,6 +213,43 @@ impl Shell {
         };
         self.status = status;
         flow
+    }
+
+    /// `trap`: lists the traps; `trap ACTION SIGNAL...` sets them (`-` resets, an empty action ignores);
+    /// `trap SIGNAL` alone resets it, as ash does.
+    fn trap(&mut self, args: &[String], io: &Io) -> i32 {
+        let Some((first, rest)) = args.split_first() else {
+            let mut text = String::new();
+            if let Some(a) = &self.exit_trap {
+                text.push_str(&format!("trap -- {} EXIT\n", shell_quote(a)));
+            }
+            for (sig, a) in &self.signal_traps {
+                text.push_str(&format!("trap -- {} {}\n", shell_quote(a), crate::signals::name(*sig)));
+            }
+            let _ = io.stdout.borrow_mut().write_all(text.as_bytes());
+            return 0;
+        };
+        let (action, signals) = if rest.is_empty() { (None, args) } else { (Some(first.as_str()), rest) };
+        let action = action.filter(|a| *a != "-").map(str::to_string);
+        let mut status = 0;
+        for s in signals {
+            if s == "EXIT" || s == "0" {
+                self.exit_trap.clone_from(&action);
+            } else if let Some(n) = crate::signals::number(s) {
+                match &action {
+                    Some(a) => {
+                        self.signal_traps.insert(n, a.clone());
+                    }
+                    None => {
+                        self.signal_traps.remove(&n);
+                    }
+                }
+            } else {
+                self.msg(io, Some("trap"), &format!("{s}: invalid signal specification"));
+                status = 1;
+            }
+        }
+        status
     }
 
     fn fail(&mut self, status: i32) -> Flow {

@@ -13,7 +13,10 @@ use crate::proc::strerror;
 impl Shell {
     pub(super) fn run_list(&mut self, list: &List, io: &Io) -> Flow {
         for and_or in list {
-            let flow = self.run_and_or(and_or, io);
+            let mut flow = self.run_and_or(and_or, io);
+            if flow == Flow::Normal {
+                flow = self.run_signal_traps(io);
+            }
             if flow != Flow::Normal {
                 return flow;
             }
@@ -69,6 +72,7 @@ impl Shell {
                 };
                 let mut stage = self.clone();
                 stage.exit_trap = None;
+                stage.signal_traps.clear();
                 stage.run_command(command, &stage_io);
                 if stage.status != 0 {
                     failed = stage.status;
@@ -111,6 +115,7 @@ impl Shell {
             Compound::Subshell(list) => {
                 let mut sub = self.clone();
                 sub.exit_trap = None;
+                sub.signal_traps.clear();
                 sub.run_list(list, io);
                 sub.run_exit_trap(io);
                 self.status = sub.status;

@@ -315,6 +315,7 @@ impl Shell {
         let sub_io = Io { stdin: io.stdin.clone(), stdout: buffer.clone(), stderr: io.stderr.clone() };
         let mut sub = self.clone();
         sub.exit_trap = None;
+        sub.signal_traps.clear();
         // `exit` inside `$(…)` ends only the substitution.
         sub.run_source(source, self.line, &sub_io);
         // `$?` keeps the previous command's status until this command ends (`echo $(false) $?` prints 0); a

@@ -126,6 +126,8 @@ echo "$a|$b""#,
     r#"grep -w Hello f; grep -x c f; grep -F "a b" f"#,
     r"case hello in h*) echo star;; esac; case x.txt in *.md|*.txt) echo text;; esac",
     r"trap 'echo bye' EXIT; echo hi",
+    r#"trap "" INT; trap 'a b' 15; trap "it's" SIGUSR1; trap; trap - TERM; trap USR1; trap"#,
+    r"trap x FOO; echo $?; trap x; echo $?",
     r"sort -k2 <<EOF
 a 3
 b 1
