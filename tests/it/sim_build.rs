@@ -339,3 +339,30 @@ fn the_seeds_node_dockerfile_caches_npm_install() {
     let at = lines.iter().position(|l| l.ends_with("RUN npm install")).unwrap();
     assert!(!lines[at + 1].ends_with(" CACHED"), "the install reran: {}", out.stderr);
 }
+
+/// Seen on the real daemon: a file or folder a later `RUN` removes is gone from the image and from its containers,
+/// and the removing step's layer counts 0 bytes.
+#[test]
+fn a_later_run_removing_files_hides_them_in_the_image() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let ctx = home.path().join("wh");
+    fs::create_dir_all(&ctx).unwrap();
+    fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:latest\nRUN echo a > /x && mkdir /d && echo b > /d/f && echo c > /y\nRUN rm /x && rm -r /d\n",
+    )
+    .unwrap();
+    let out = docker(&engine, &["build", "-q", "-t", "wh", ctx.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let ls = docker(&engine, &["run", "--rm", "wh", "ls", "/x", "/d", "/y"]);
+    assert_eq!(ls.status, 1);
+    assert_eq!(ls.stdout, "/y\n");
+    assert_eq!(ls.stderr, "ls: /x: No such file or directory\nls: /d: No such file or directory\n");
+    let sizes = docker(&engine, &["history", "--format", "{{.Size}}", "wh"]);
+    assert_eq!(sizes.stdout.lines().take(2).collect::<Vec<_>>(), ["0B", "6B"], "{}", sizes.stdout);
+    // A stage built on it sees the same, as COPY --from does.
+    fs::write(ctx.join("Dockerfile"), "FROM wh AS w\nFROM busybox:latest\nCOPY --from=w / /copied/\nRUN ls /copied/y && test ! -e /copied/x && test ! -e /copied/d\n").unwrap();
+    let out = docker(&engine, &["build", "-q", "-t", "wh2", ctx.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+}

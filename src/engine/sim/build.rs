@@ -25,6 +25,7 @@ use crate::dockerfile::{self, Args, Command, Instruction, Keyword};
 use crate::dockerignore::DockerIgnore;
 use crate::engine::{BuildEvent, Labels};
 pub use context::Tree;
+pub(crate) use context::link_tree;
 
 /// What `docker build` asks for.
 #[derive(Clone, Debug, Default)]

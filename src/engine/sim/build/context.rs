@@ -109,20 +109,35 @@ pub fn digest_entries<'a>(entries: impl IntoIterator<Item = (&'a String, &'a Ent
     hex(&h.finalize())
 }
 
+/// The prefix of a whiteout: an empty file `.wh.NAME` in a layer hides `NAME` of the layers below, as in OCI
+/// image layers.
+pub const WHITEOUT: &str = ".wh.";
+
 /// Lays a layer over a root file system: folders made, files hard-linked (copied where linking fails), links
-/// recreated. Hard links are safe: the runtime copies a linked file up before a process writes it.
+/// recreated, whiteouts applied. Hard links are safe: the runtime copies a linked file up before a process
+/// writes it.
 pub fn link_tree(src: &Path, dest: &Path) -> Result<()> {
     fs::create_dir_all(dest).map_err(local(dest))?;
     for entry in fs::read_dir(src).map_err(local(src))? {
         let entry = entry.map_err(local(src))?;
         let ty = entry.file_type().map_err(local(src))?;
-        let to = dest.join(entry.file_name());
+        let name = entry.file_name();
+        if let Some(hidden) = name.to_str().and_then(|n| n.strip_prefix(WHITEOUT)) {
+            remove_any(&dest.join(hidden));
+            continue;
+        }
+        let to = dest.join(&name);
+        let there = fs::symlink_metadata(&to).ok();
         if ty.is_dir() {
+            // A folder replaces a file or link of the same name below it.
+            if there.is_some_and(|m| !m.is_dir()) {
+                remove_any(&to);
+            }
             link_tree(&entry.path(), &to)?;
             continue;
         }
-        if fs::symlink_metadata(&to).is_ok() {
-            let _ = fs::remove_file(&to).or_else(|_| fs::remove_dir_all(&to));
+        if there.is_some() {
+            remove_any(&to);
         }
         if ty.is_symlink() {
             #[cfg(unix)]
@@ -132,6 +147,11 @@ pub fn link_tree(src: &Path, dest: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Removes a file, link or folder, whichever is there.
+fn remove_any(path: &Path) {
+    let _ = fs::remove_file(path).or_else(|_| fs::remove_dir_all(path));
 }
 
 /// What identifies a file's version cheaply: inode, size and modification time.
@@ -169,11 +189,23 @@ pub fn snapshot(root: &Path) -> HashMap<String, Stamp> {
     out
 }
 
-/// Copies what changed since `before` (new or rewritten files, links and new folders) from `root` into `layer`.
-/// Deleted files are not recorded: the simulation has no whiteouts, so a `RUN rm` does not hide a lower file.
+/// Copies what changed since `before` (new or rewritten files, links and new folders) from `root` into `layer`,
+/// and leaves a whiteout for each file or folder that went away, so a `RUN rm` hides it in the image.
 pub fn copy_changes(root: &Path, before: &HashMap<String, Stamp>, layer: &Path) -> Result<()> {
     fs::create_dir_all(layer).map_err(local(layer))?;
-    for (rel, now) in snapshot(root) {
+    let after = snapshot(root);
+    for rel in before.keys().filter(|rel| !after.contains_key(*rel)) {
+        let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        // Only the topmost of what went away: a removed folder's whiteout hides all it held.
+        if !parent.is_empty() && !after.contains_key(parent) {
+            continue;
+        }
+        let dir = layer.join(parent.trim_start_matches('/'));
+        fs::create_dir_all(&dir).map_err(local(&dir))?;
+        let wh = dir.join(format!("{WHITEOUT}{name}"));
+        fs::write(&wh, b"").map_err(local(&wh))?;
+    }
+    for (rel, now) in after {
         let changed = match before.get(&rel) {
             None => true,
             Some(old) => now != (0, 0, 0) && *old != now,
@@ -263,5 +295,32 @@ mod tests {
         copy_changes(root.path(), &before, &layer.path().join("l")).unwrap();
         let t = Tree::read(&layer.path().join("l"), None).unwrap();
         assert_eq!(t.entries.keys().collect::<Vec<_>>(), ["new", "new/f"]);
+    }
+
+    #[test]
+    fn what_a_step_removed_is_hidden_by_a_whiteout() {
+        let root = tempfile::tempdir().unwrap();
+        fs::create_dir_all(root.path().join("keep")).unwrap();
+        fs::write(root.path().join("keep/gone"), "g").unwrap();
+        fs::write(root.path().join("keep/stays"), "s").unwrap();
+        fs::create_dir_all(root.path().join("tree/deep")).unwrap();
+        fs::write(root.path().join("tree/deep/f"), "f").unwrap();
+        let base = tempfile::tempdir().unwrap();
+        copy_entry(root.path(), base.path()).unwrap();
+        let before = snapshot(root.path());
+        fs::remove_file(root.path().join("keep/gone")).unwrap();
+        fs::remove_dir_all(root.path().join("tree")).unwrap();
+        let layer = tempfile::tempdir().unwrap();
+        let l = layer.path().join("l");
+        copy_changes(root.path(), &before, &l).unwrap();
+        // One whiteout per topmost removal: none for what the removed folder held.
+        let t = Tree::read(&l, None).unwrap();
+        assert_eq!(t.entries.keys().collect::<Vec<_>>(), [".wh.tree", "keep", "keep/.wh.gone"]);
+        // Laid over the lower layer, the whiteouts hide what they name and are not themselves seen.
+        let merged = tempfile::tempdir().unwrap();
+        link_tree(base.path(), merged.path()).unwrap();
+        link_tree(&l, merged.path()).unwrap();
+        let seen = Tree::read(merged.path(), None).unwrap();
+        assert_eq!(seen.entries.keys().collect::<Vec<_>>(), ["keep", "keep/stays"]);
     }
 }

@@ -389,7 +389,7 @@ pub fn create(engine: &SimEngine, req: &CreateRequest) -> Result<String> {
         // up before the container writes it (as overlayfs does), so the container's writes stay its own.
         let rootfs = dir.join("rootfs");
         for layer in &img.layers {
-            link_tree(&engine.layer_dir(layer), &rootfs)?;
+            crate::engine::sim::build::link_tree(&engine.layer_dir(layer), &rootfs)?;
         }
         super::write_etc(st, &rootfs, &c)?;
         st.containers.push(c);
@@ -399,33 +399,6 @@ pub fn create(engine: &SimEngine, req: &CreateRequest) -> Result<String> {
         let _ = fs::remove_dir_all(&dir);
     }
     created
-}
-
-/// Lays a layer over a root file system: folders made, files hard-linked (copied where the file system cannot
-/// link), symbolic links recreated; what an upper layer has replaces what a lower one had.
-fn link_tree(src: &Path, dest: &Path) -> Result<()> {
-    let err =
-        |e: std::io::Error| EngineError::Local(format!("making the root file system from {}: {e}", src.display()));
-    fs::create_dir_all(dest).map_err(err)?;
-    for entry in fs::read_dir(src).map_err(err)? {
-        let entry = entry.map_err(err)?;
-        let ty = entry.file_type().map_err(err)?;
-        let to = dest.join(entry.file_name());
-        if ty.is_dir() {
-            link_tree(&entry.path(), &to)?;
-            continue;
-        }
-        if fs::symlink_metadata(&to).is_ok() {
-            fs::remove_file(&to).map_err(err)?;
-        }
-        if ty.is_symlink() {
-            #[cfg(unix)]
-            std::os::unix::fs::symlink(fs::read_link(entry.path()).map_err(err)?, &to).map_err(err)?;
-        } else if fs::hard_link(entry.path(), &to).is_err() {
-            fs::copy(entry.path(), &to).map_err(err)?;
-        }
-    }
-    Ok(())
 }
 
 fn mount_type(kind: MountKind) -> MountType {
