@@ -94,6 +94,14 @@ pub trait Engine: Send + Sync {
     /// An HTTP GET to `host_port` on the learner's machine, where `-p HOST:CONTAINER` publishes a container's port:
     /// what a browser or `curl http://localhost:HOST/PATH` there would get. A port nothing answers on is an error.
     fn http_get(&self, host_port: u16, path: &str) -> Result<HttpReply>;
+
+    // The learner's line.
+    /// Ctrl-C while a learner's line runs: what the engine itself waits on for that line (following logs, an
+    /// exec, a build step, `docker wait`) gives up. The real engine needs nothing: the terminal's signal reaches
+    /// the learner's `docker` process itself.
+    fn interrupt(&self) {}
+    /// A learner's line begins or ends: a Ctrl-C before now no longer counts.
+    fn clear_interrupt(&self) {}
 }
 
 /// What `run_container` returns.

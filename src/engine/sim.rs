@@ -65,6 +65,10 @@ pub struct SimEngine {
     pub(crate) running: Mutex<HashMap<String, Arc<Running>>>,
     /// A message to show once, e.g. that a corrupt state file was set aside.
     pub notice: Mutex<Option<String>>,
+    /// Ctrl-C came while the learner's line ran (see [`Engine::interrupt`]).
+    interrupted: std::sync::atomic::AtomicBool,
+    /// Processes the running line waits on that are not a container's own (execs, build steps).
+    interruptible: Mutex<Vec<runtime::Killer>>,
 }
 
 fn local(what: &str) -> impl Fn(std::io::Error) -> EngineError + '_ {
@@ -113,6 +117,8 @@ impl SimEngine {
             state_mutex: Mutex::new(()),
             running: Mutex::new(HashMap::new()),
             notice: Mutex::new(None),
+            interrupted: std::sync::atomic::AtomicBool::new(false),
+            interruptible: Mutex::new(Vec::new()),
         });
         let mut revive = Vec::new();
         engine.mutate(|st| {
@@ -200,6 +206,23 @@ impl SimEngine {
 
     pub(crate) fn volume_dir(&self, name: &str) -> PathBuf {
         self.dir.join("volumes").join(name)
+    }
+
+    /// Whether Ctrl-C came during the learner's current line: waits that are not a container's own give up.
+    #[must_use]
+    pub fn interrupted(&self) -> bool {
+        self.interrupted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// A process the line waits on (an exec, a build step): killed by Ctrl-C, at once if it already came.
+    pub(crate) fn interruptible(&self, process: &runtime::Process) {
+        let killer = process.killer();
+        let mut all = self.interruptible.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        all.retain(|k| !k.ended());
+        if self.interrupted() {
+            killer.kill();
+        }
+        all.push(killer);
     }
 }
 
@@ -369,6 +392,17 @@ impl Engine for SimEngine {
         .map_err(|f| EngineError::Local(format!("localhost:{host_port}: {}", f.text)))?;
         parse_http_reply(&reply)
             .ok_or_else(|| EngineError::Local(format!("localhost:{host_port} answered something that is not HTTP")))
+    }
+
+    fn interrupt(&self) {
+        self.interrupted.store(true, std::sync::atomic::Ordering::SeqCst);
+        for k in self.interruptible.lock().unwrap_or_else(std::sync::PoisonError::into_inner).drain(..) {
+            k.kill();
+        }
+    }
+
+    fn clear_interrupt(&self) {
+        self.interrupted.store(false, std::sync::atomic::Ordering::SeqCst);
     }
 
     fn create_network(&self, config: &NetworkConfig) -> Result<String> {

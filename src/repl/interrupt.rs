@@ -5,6 +5,8 @@
 //! often ignores SIGINT (PID 1 has no default handlers, and busybox's `sleep` installs none), so Docker's own
 //! client would keep waiting; here, Ctrl-C kills the containers that the running line started instead, on either
 //! engine, through the `Engine` trait. Containers that were already running before the line are never touched.
+//! On the simulated engine the line runs inside docklings, so the waits that are the engine's own (`logs -f`,
+//! `wait`, an `exec`, a build step) are told through [`Engine::interrupt`] and give up, as Docker's client would.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -42,6 +44,7 @@ impl Running<'_> {
 impl Drop for Running<'_> {
     fn drop(&mut self) {
         self.foreground.line.lock().unwrap_or_else(PoisonError::into_inner).take();
+        self.foreground.engine.clear_interrupt();
     }
 }
 
@@ -57,6 +60,7 @@ impl Foreground {
 
     /// A line begins: notes which containers already run.
     pub fn begin(&self) -> Running<'_> {
+        self.engine.clear_interrupt();
         let before = self.running_ids();
         let mut line = self.line.lock().unwrap_or_else(PoisonError::into_inner);
         let number = line.as_ref().map_or(0, |l| l.number) + 1;
@@ -78,6 +82,8 @@ impl Foreground {
                 _ => return,
             }
         };
+        // The engine's own waits for this line (following logs, an exec, a build step) give up too.
+        self.engine.interrupt();
         let me = Arc::clone(self);
         std::thread::spawn(move || me.cancel(number));
     }
@@ -140,6 +146,53 @@ mod tests {
         fg.interrupt();
         std::thread::sleep(Duration::from_millis(100));
         assert!(running("old"));
+        engine.kill_container("old", None).unwrap();
+    }
+
+    /// `docker logs -f`, `docker wait` and `docker exec` on a container from before the line wait on the simulated
+    /// engine itself, in this process: Ctrl-C ends them as it ends Docker's client, and the container runs on.
+    #[test]
+    fn ctrl_c_ends_the_simulated_engines_own_waits() {
+        let home = tempfile::tempdir().unwrap();
+        let engine = SimEngine::open(&home.path().join("sim")).unwrap();
+        engine.pull_image("busybox:latest", &mut |_| {}).unwrap();
+        let old = engine.create_container(&config("old")).unwrap();
+        engine.start_container(&old).unwrap();
+        let ctx = home.path().join("ctx");
+        std::fs::create_dir_all(&ctx).unwrap();
+        std::fs::write(ctx.join("Dockerfile"), "FROM busybox:latest\nRUN sleep 30\n").unwrap();
+        let fg = Foreground::new(engine.clone());
+        let build = ["build", "-q", ctx.to_str().unwrap()];
+        let lines: [(&[&str], i32); 4] = [
+            (&["logs", "-f", "old"], 130),
+            (&["wait", "old"], 130),
+            (&["exec", "old", "sleep", "30"], 137),
+            (&build, 1),
+        ];
+        for (words, status) in lines {
+            let line = fg.begin();
+            let argv: Vec<String> =
+                std::iter::once("docker").chain(words.iter().copied()).map(str::to_string).collect();
+            let e = engine.clone();
+            let cli = std::thread::spawn(move || {
+                let (mut out, mut err) = (Vec::new(), Vec::new());
+                let mut io =
+                    crate::engine::sim::cli::Io { stdout: &mut out, stderr: &mut err, stdin: None, tty: false };
+                crate::engine::sim::cli::run(&e, &argv, &mut io)
+            });
+            std::thread::sleep(Duration::from_millis(300));
+            assert!(!cli.is_finished(), "`docker {}` waits", words.join(" "));
+            fg.interrupt();
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while !cli.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert!(cli.is_finished(), "Ctrl-C ends `docker {}`", words.join(" "));
+            assert_eq!(cli.join().unwrap(), status, "`docker {}`", words.join(" "));
+            drop(line);
+            assert!(!engine.interrupted(), "the next line starts afresh");
+        }
+        assert_eq!(engine.inspect_container("old").unwrap().status, ContainerStatus::Running);
         engine.kill_container("old", None).unwrap();
     }
 }

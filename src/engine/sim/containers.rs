@@ -744,6 +744,21 @@ pub fn exec_captured(engine: &SimEngine, key: &str, cmd: &[String], options: &Ex
 pub fn wait(engine: &SimEngine, key: &str) -> Result<i64> {
     let id = resolve(engine, key)?;
     wait_stopped(engine, &id, None);
+    exit_code(engine, &id)
+}
+
+/// [`wait`] for the learner's own `docker wait`, which Ctrl-C ends (see [`SimEngine::interrupted`]): `None` then.
+pub fn wait_or_interrupt(engine: &SimEngine, key: &str) -> Result<Option<i64>> {
+    let id = resolve(engine, key)?;
+    while !wait_stopped(engine, &id, Some(Instant::now() + Duration::from_millis(50))) {
+        if engine.interrupted() {
+            return Ok(None);
+        }
+    }
+    exit_code(engine, &id).map(Some)
+}
+
+fn exit_code(engine: &SimEngine, id: &str) -> Result<i64> {
     engine.read(|st| Ok(st.containers.iter().find(|c| c.id == id).map_or(0, |c| c.state.exit_code)))
 }
 

@@ -368,9 +368,35 @@ impl Process {
 
     /// Ends the process with status 137, promptly even while it sleeps or waits for input.
     pub fn kill(&self) {
+        self.killer().kill();
+    }
+
+    /// A handle that can kill the process from elsewhere, without holding it.
+    #[must_use]
+    pub fn killer(&self) -> Killer {
+        Killer { shared: self.shared.clone(), engine: self.engine.clone() }
+    }
+}
+
+/// Kills one process, from any thread; see [`Process::killer`].
+#[derive(Clone)]
+pub struct Killer {
+    shared: Arc<Shared>,
+    engine: Engine,
+}
+
+impl Killer {
+    /// As [`Process::kill`].
+    pub fn kill(&self) {
         if self.shared.kill() {
             // Running guest code checks at the next epoch change: make it now.
             self.engine.increment_epoch();
         }
+    }
+
+    /// Whether the process has ended.
+    #[must_use]
+    pub fn ended(&self) -> bool {
+        self.shared.exit().is_some()
     }
 }

@@ -582,6 +582,7 @@ impl Builder<'_> {
                 limits: Limits::default(),
             })
             .map_err(|e| fail(&e))?;
+        self.engine.interruptible(&process);
         let code = process.wait();
         let mut g = sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if !g.1.is_empty() {

@@ -69,6 +69,7 @@ pub fn exec(engine: &Arc<SimEngine>, inv: &Invocation, io: &mut Io) -> Outcome {
     drop(attach.stderr);
     match started.map_err(|e| daemon(&e))? {
         ExecStart::Started(process) => {
+            engine.interruptible(&process);
             pump(&rx, io);
             Ok(process.wait())
         }

@@ -107,8 +107,10 @@ pub fn wait(engine: &Arc<SimEngine>, inv: &Invocation, io: &mut Io) -> Outcome {
     }
     let mut errors = Vec::new();
     for name in words {
-        match containers::wait(engine, name) {
-            Ok(code) => io.out(&format!("{code}\n")),
+        match containers::wait_or_interrupt(engine, name) {
+            Ok(Some(code)) => io.out(&format!("{code}\n")),
+            // Ctrl-C ends the client, which prints nothing more (its status: 130).
+            Ok(None) => return Ok(130),
             Err(e) => errors.push(daemon_text(&e)),
         }
     }

@@ -87,7 +87,11 @@ pub fn logs(engine: &Arc<SimEngine>, inv: &Invocation, io: &mut Io) -> Outcome {
     for line in &first[skip..] {
         show.print(io, line);
     }
+    // Following ends with the container, or with Ctrl-C (the client's status then: 130).
     while running() {
+        if engine.interrupted() {
+            return Ok(130);
+        }
         std::thread::sleep(Duration::from_millis(50));
         for line in follower.poll() {
             show.print(io, &line);

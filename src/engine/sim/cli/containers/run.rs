@@ -154,10 +154,11 @@ pub fn start(engine: &Arc<SimEngine>, inv: &Invocation, io: &mut Io) -> Outcome 
         return match attached(engine, &id, stdin, io) {
             Ok(code) => Ok(code),
             // Already running: wait for it, as an attached client would.
-            Err(EngineError::NotModified(_)) => {
-                let code = containers::wait(engine, &id).map_err(|e| daemon(&e))?;
-                Ok(i32::try_from(code).unwrap_or(1))
-            }
+            Err(EngineError::NotModified(_)) => match containers::wait_or_interrupt(engine, &id) {
+                Ok(Some(code)) => Ok(i32::try_from(code).unwrap_or(1)),
+                Ok(None) => Ok(130),
+                Err(e) => Err(daemon(&e)),
+            },
             Err(e) => Err(daemon(&e)),
         };
     }
