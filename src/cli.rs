@@ -99,6 +99,10 @@ pub enum ProgressCommand {
         /// The learner's name in the export [default: $USER].
         #[arg(long)]
         name: Option<String>,
+        /// The lesson pack (folder or .tar.gz) the learner used: its lessons' titles and step counts go into the
+        /// export, as the built-in lessons' do.
+        #[arg(long, value_name = "PACK")]
+        lessons: Option<PathBuf>,
     },
 }
 

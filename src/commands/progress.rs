@@ -39,10 +39,10 @@ pub struct Export {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonExport {
     pub id: String,
-    /// The lesson's title, when it is a built-in lesson.
+    /// The lesson's title, when it is a built-in lesson or one of the pack given to the export.
     #[serde(default)]
     pub title: Option<String>,
-    /// How many steps the lesson has, when it is a built-in lesson.
+    /// How many steps the lesson has, when its title is known.
     #[serde(default)]
     pub steps_total: Option<usize>,
     pub steps_completed: usize,
@@ -64,12 +64,13 @@ pub struct StepExport {
     pub hints: usize,
 }
 
-/// The export of `progress`, named `learner`, at time `exported`.
+/// The export of `progress`, named `learner`, at time `exported`; `pack` is the lesson pack the learner used, if
+/// any, whose lessons follow the built-in ones (and stand for them where the ids are the same).
 #[must_use]
-pub fn export(progress: &Progress, learner: &str, exported: u64) -> Export {
+pub fn export(progress: &Progress, learner: &str, exported: u64, pack: &[catalog::Entry]) -> Export {
     let built_in = catalog::built_in(if progress.lang.is_empty() { "en" } else { &progress.lang });
     let known: BTreeMap<&str, (usize, &catalog::Entry)> =
-        built_in.lessons.iter().enumerate().map(|(i, e)| (e.lesson.id.as_str(), (i, e))).collect();
+        built_in.lessons.iter().chain(pack).enumerate().map(|(i, e)| (e.lesson.id.as_str(), (i, e))).collect();
     let mut lessons: Vec<(Option<usize>, LessonExport)> = progress
         .lessons
         .iter()
@@ -94,7 +95,7 @@ pub fn export(progress: &Progress, learner: &str, exported: u64) -> Export {
             (entry.map(|(i, _)| *i), lesson)
         })
         .collect();
-    // Built-in lessons in course order, then any others (a pack's) by id.
+    // Built-in lessons in course order, then the pack's in its order, then any others by id.
     lessons.sort_by(|(a, x), (b, y)| match (a, b) {
         (Some(a), Some(b)) => a.cmp(b),
         (Some(_), None) => std::cmp::Ordering::Less,
@@ -124,15 +125,28 @@ fn read(path: &Path) -> anyhow::Result<Progress> {
 
 pub fn run(args: &ProgressArgs) -> anyhow::Result<()> {
     match &args.command {
-        ProgressCommand::Export { output, name } => {
+        ProgressCommand::Export { output, name, lessons } => {
             let progress = read(&Progress::path(&crate::home::dir()?))?;
+            let pack = match lessons {
+                Some(path) => {
+                    let dir = crate::lesson::pack::open(path)?;
+                    let lang = if progress.lang.is_empty() { "en" } else { &progress.lang };
+                    let loaded = catalog::from_dir(&dir, lang)
+                        .with_context(|| format!("cannot read lessons in `{}`", path.display()))?;
+                    for e in &loaded.errors {
+                        eprintln!("docklings: {e}");
+                    }
+                    loaded.lessons
+                }
+                None => Vec::new(),
+            };
             let learner = name
                 .clone()
                 .or_else(|| std::env::var("USER").ok())
                 .filter(|n| !n.trim().is_empty())
                 .unwrap_or_else(|| progress.learner.clone());
             anyhow::ensure!(!learner.trim().is_empty(), "no learner name: pass `--name NAME`");
-            let mut text = serde_json::to_vec_pretty(&export(&progress, &learner, now()))?;
+            let mut text = serde_json::to_vec_pretty(&export(&progress, &learner, now(), &pack))?;
             text.push(b'\n');
             match output {
                 Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display())),

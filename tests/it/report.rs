@@ -113,6 +113,32 @@ fn progress_with(lessons: &[(usize, usize, usize, bool)]) -> Progress {
     p
 }
 
+/// A learner of a lesson pack: the export names the pack's lessons when given the pack, and only then.
+#[test]
+fn an_export_takes_titles_from_the_pack_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    let made = docklings(dir.path(), &["lessons", "new", "compose-basics", "--dir", pack.to_str().unwrap()], "");
+    stdout(&made);
+    let lesson = catalog::from_dir(&pack, "en").unwrap().lessons.remove(0).lesson;
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut progress = Progress { lang: "en".into(), ..Progress::default() };
+    progress.lessons.insert(lesson.id.clone(), LessonProgress { started: 1_764_000_000, ..LessonProgress::default() });
+    progress.save(&Progress::path(&home)).unwrap();
+    let title = |args: &[&str]| {
+        let export: serde_json::Value = serde_json::from_str(&stdout(&docklings(&home, args, ""))).unwrap();
+        (export["lessons"][0]["title"].clone(), export["lessons"][0]["steps_total"].clone())
+    };
+    assert_eq!(title(&["progress", "export"]), (serde_json::Value::Null, serde_json::Value::Null));
+    let with_pack = title(&["progress", "export", "--lessons", pack.to_str().unwrap()]);
+    assert_eq!(with_pack, (lesson.title.as_str().into(), lesson.steps.len().into()));
+    let missing = docklings(&home, &["progress", "export", "--lessons", "/nowhere/pack"], "");
+    assert_eq!(missing.status.code(), Some(2), "{missing:?}");
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nowhere/pack"), "{missing:?}");
+}
+
 /// Three learners' exports: ana finished the first lesson with 2 hints and did one step of the second with 1; bo
 /// finished the first without hints; cy started the first and took 3 hints on its first step.
 fn class(dir: &Path) -> Vec<PathBuf> {
