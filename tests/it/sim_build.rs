@@ -366,3 +366,74 @@ fn a_later_run_removing_files_hides_them_in_the_image() {
     let out = docker(&engine, &["build", "-q", "-t", "wh2", ctx.to_str().unwrap()]);
     assert_eq!(out.status, 0, "{}", out.stderr);
 }
+
+/// Seen on the real daemon: `ADD` unpacks a local tar archive, gzip-compressed or not, into the destination (even
+/// one named like a file), recognised by its content; a file that only looks like an archive by name, and
+/// `COPY` of an archive, copy it as it is. A URL is refused plainly: the simulation has no internet.
+#[test]
+fn add_unpacks_local_archives_and_copy_does_not() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let ctx = home.path().join("add");
+    fs::create_dir_all(&ctx).unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    for (path, body) in [("a.txt", "hello\n"), ("sub/b.txt", "deep\n")] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o644);
+        tar.append_data(&mut header, path, body.as_bytes()).unwrap();
+    }
+    let plain = tar.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &plain).unwrap();
+    fs::write(ctx.join("app.tar.gz"), gz.finish().unwrap()).unwrap();
+    fs::write(ctx.join("plain.tar"), &plain).unwrap();
+    fs::write(ctx.join("fake.tar.gz"), "notatar\n").unwrap();
+    fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:latest\nADD app.tar.gz /opt/\nADD app.tar.gz /x.tgz\nADD plain.tar /p\nADD fake.tar.gz /f/\nCOPY app.tar.gz /c/\n",
+    )
+    .unwrap();
+    let out = docker(&engine, &["build", "-q", "-t", "added", ctx.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let cat = |path: &str| docker(&engine, &["run", "--rm", "added", "cat", path]);
+    assert_eq!(cat("/opt/a.txt").stdout, "hello\n");
+    assert_eq!(cat("/opt/sub/b.txt").stdout, "deep\n");
+    assert_eq!(cat("/x.tgz/sub/b.txt").stdout, "deep\n");
+    assert_eq!(cat("/p/a.txt").stdout, "hello\n");
+    assert_eq!(cat("/f/fake.tar.gz").stdout, "notatar\n");
+    let ls = docker(&engine, &["run", "--rm", "added", "ls", "/c"]);
+    assert_eq!(ls.stdout, "app.tar.gz\n");
+
+    fs::write(ctx.join("Dockerfile"), "FROM busybox:latest\nADD https://example.com/app.tgz /opt/\n").unwrap();
+    let url = docker(&engine, &["build", "-q", ctx.to_str().unwrap()]);
+    assert_eq!(url.status, 1);
+    assert!(url.stderr.contains("the simulated engine has no internet access"), "{}", url.stderr);
+}
+
+/// A RUN's output shows as it comes, as BuildKit streams it: a line printed before a pause arrives before the
+/// pause ends, not with the step's end.
+#[test]
+fn run_output_is_streamed_while_the_step_runs() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let ctx = home.path().join("slow");
+    fs::create_dir_all(&ctx).unwrap();
+    fs::write(ctx.join("Dockerfile"), "FROM busybox:latest\nRUN echo first && sleep 1 && echo second\n").unwrap();
+    let options = BuildOptions { context: ctx, ..BuildOptions::default() };
+    let mut seen: Vec<(std::time::Instant, String)> = Vec::new();
+    engine
+        .build_image(&options, &mut |e| {
+            if let docklings::engine::BuildEvent::Output(line) = e {
+                seen.push((std::time::Instant::now(), line.clone()));
+            }
+        })
+        .unwrap();
+    let at = |word: &str| {
+        // An output line is `#N SECONDS TEXT`; the step's own line (`#N [2/2] RUN echo first …`) is not one.
+        let output = |l: &str| matches!(l.split(' ').collect::<Vec<_>>()[..], [_, t, w] if t.parse::<f64>().is_ok() && w == word);
+        seen.iter().find(|(_, l)| output(l)).unwrap_or_else(|| panic!("{word}: {seen:?}")).0
+    };
+    let gap = at("second") - at("first");
+    assert!(gap >= std::time::Duration::from_millis(700), "`first` came only with `second`: {gap:?}");
+}

@@ -288,10 +288,8 @@ impl Builder<'_> {
                     r.config.working_dir.clone_from(&p);
                     let name = format!("{} {text}", label(step_no));
                     let key = key_of(&[&r.key, "WORKDIR", &p]);
-                    let step = self.layer_step(progress, &name, &key, |_, tmp| {
-                        fs::create_dir_all(under(tmp, &p))
-                            .map_err(|e| Failure::solve(e.to_string()))
-                            .map(|()| Vec::new())
+                    let step = self.layer_step(progress, &name, &key, |_, tmp, _| {
+                        fs::create_dir_all(under(tmp, &p)).map_err(|e| Failure::solve(e.to_string()))
                     })?;
                     last_created = step.created;
                     push_layer(&mut r, &step, text.clone(), key);
@@ -362,6 +360,17 @@ impl Builder<'_> {
                             items.push((target, CopySource::Bytes(doc.content.clone().into_bytes())));
                             continue;
                         }
+                        if instr.kind == Keyword::Add
+                            && ["http://", "https://", "git@"].iter().any(|p| raw.starts_with(p))
+                        {
+                            // Said plainly rather than imitated: there is no network to fetch from.
+                            let message = format!(
+                                "failed to load cache key: ADD {raw}: the simulated engine has no internet access; download the file into the build context and COPY it, or build with --engine real"
+                            );
+                            let v = progress.start(&name);
+                            progress.error(&v, &message);
+                            return Err(self.at(instr, message));
+                        }
                         let pattern = clean_path(&raw).trim_start_matches('/').to_string();
                         let matched: Vec<String> = if pattern.is_empty() {
                             vec![String::new()]
@@ -406,10 +415,19 @@ impl Builder<'_> {
                             // What the copy reads: the entry itself or, for a folder, what is under it (and not
                             // left out by .dockerignore), one by one.
                             if !is_dir {
+                                let path = under(&src_root, &m);
+                                // ADD unpacks a local archive into the destination, taken as a folder.
+                                if instr.kind == Keyword::Add && from.is_none() && is_tar_archive(&path) {
+                                    if let Some(e) = tree.entries.get(&m) {
+                                        digest_parts.push(format!("unpack {dest} {e:?}"));
+                                    }
+                                    items.push((clean_path(&dest), CopySource::Unpack(path)));
+                                    continue;
+                                }
                                 if let Some(e) = tree.entries.get(&m) {
                                     digest_parts.push(format!("{target} {e:?}"));
                                 }
-                                items.push((clean_path(&target), CopySource::Path(under(&src_root, &m))));
+                                items.push((clean_path(&target), CopySource::Path(path)));
                                 continue;
                             }
                             items.push((clean_path(&target), CopySource::Dir));
@@ -432,7 +450,7 @@ impl Builder<'_> {
                         }
                     }
                     let key = key_of(&[&r.key, instr.kind.as_str(), &dest, &chown, &digest_parts.join("\n")]);
-                    let step = self.layer_step(progress, &name, &key, |_, tmp| {
+                    let step = self.layer_step(progress, &name, &key, |_, tmp, _| {
                         for (target, src) in &items {
                             let to = under(tmp, target);
                             match src {
@@ -443,12 +461,13 @@ impl Builder<'_> {
                                     fs::write(&to, b).map_err(|e| Failure::solve(e.to_string()))?;
                                 }
                                 CopySource::Path(p) => context::copy_entry(p, &to).map_err(|e| fail(&e))?,
+                                CopySource::Unpack(archive) => unpack(archive, &to)?,
                                 CopySource::Dir => {
                                     fs::create_dir_all(&to).map_err(|e| Failure::solve(e.to_string()))?;
                                 }
                             }
                         }
-                        Ok(Vec::new())
+                        Ok(())
                     })?;
                     last_created = step.created;
                     push_layer(&mut r, &step, format!("{text} # buildkit"), key);
@@ -486,11 +505,11 @@ impl Builder<'_> {
                     let cwd =
                         if r.config.working_dir.is_empty() { "/".to_string() } else { r.config.working_dir.clone() };
                     let shown = argv.join(" ");
-                    let step = self.layer_step(progress, &name, &key, |this: &Builder, tmp| {
+                    let step = self.layer_step(progress, &name, &key, |this: &Builder, tmp, log| {
                         let root = this.assemble(&layers)?;
                         let _ = fs::create_dir_all(under(&root, &cwd));
                         let before = context::snapshot(&root);
-                        let (code, logs) = this.exec(&root, &argv, &env, &cwd)?;
+                        let (code, logs) = this.exec(&root, &argv, &env, &cwd, log)?;
                         if code != 0 {
                             return Err(Failure {
                                 vertex: Some(Box::new((String::new(), logs))),
@@ -501,7 +520,7 @@ impl Builder<'_> {
                         }
                         context::copy_changes(&root, &before, tmp).map_err(|e| fail(&e))?;
                         let _ = fs::remove_dir_all(&root);
-                        Ok(logs)
+                        Ok(())
                     });
                     let step = step.map_err(|mut f| {
                         if let Some((v, _)) = f.vertex.as_deref_mut() {
@@ -529,6 +548,38 @@ enum CopySource {
     Path(PathBuf),
     Dir,
     Bytes(Vec<u8>),
+    /// A local tar archive (plain or gzip-compressed) that `ADD` unpacks into the destination folder.
+    Unpack(PathBuf),
+}
+
+/// A file's bytes, gunzipped when they start with gzip's magic number.
+fn maybe_gunzip(path: &Path) -> std::io::Result<Box<dyn std::io::Read>> {
+    use std::io::Read;
+    let mut magic = [0u8; 2];
+    let compressed = fs::File::open(path)?.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
+    let file = fs::File::open(path)?;
+    Ok(if compressed { Box::new(flate2::read::GzDecoder::new(file)) } else { Box::new(file) })
+}
+
+/// Whether `ADD` unpacks this file, as Docker does for a local tar archive, plain or gzip-compressed: the bytes
+/// decide (a tar header's `ustar` magic), not the name.
+fn is_tar_archive(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(512);
+    let read = maybe_gunzip(path).and_then(|r| r.take(512).read_to_end(&mut head));
+    read.is_ok() && head.len() == 512 && &head[257..262] == b"ustar"
+}
+
+/// Unpacks a tar archive into the folder `to`.
+fn unpack(archive: &Path, to: &Path) -> Result<(), Failure> {
+    let failed = |e: std::io::Error| Failure::solve(format!("failed to unpack {}: {e}", archive.display()));
+    fs::create_dir_all(to).map_err(failed)?;
+    let mut tar = tar::Archive::new(maybe_gunzip(archive).map_err(failed)?);
+    for entry in tar.entries().map_err(failed)? {
+        // `unpack_in` skips an entry whose path would climb out of `to`.
+        entry.and_then(|mut e| e.unpack_in(to).map(|_| ())).map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// Adds a step's layer to the stage.
@@ -546,8 +597,16 @@ fn push_layer(r: &mut StageResult, step: &CachedStep, created_by: String, key: S
 }
 
 impl Builder<'_> {
-    /// Runs a program on a root file system; returns its status and its output lines (`0.123 text`).
-    fn exec(&self, root: &Path, argv: &[String], env: &[String], cwd: &str) -> Result<(i32, Vec<String>), Failure> {
+    /// Runs a program on a root file system, passing each output line (`0.123 text`) to `log` as it comes;
+    /// returns its status and all its lines.
+    fn exec(
+        &self,
+        root: &Path,
+        argv: &[String],
+        env: &[String],
+        cwd: &str,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<(i32, Vec<String>), Failure> {
         let runtime = self.engine.runtime().map_err(|e| fail(&e))?;
         let mut full_env = vec![DEFAULT_PATH.to_string(), "HOME=/root".to_string()];
         for e in env {
@@ -583,23 +642,38 @@ impl Builder<'_> {
             })
             .map_err(|e| fail(&e))?;
         self.engine.interruptible(&process);
-        let code = process.wait();
-        let mut g = sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !g.1.is_empty() {
+        let mut all = Vec::new();
+        let mut pass_on = |lines: Vec<String>| {
+            for l in lines {
+                log(&l);
+                all.push(l);
+            }
+        };
+        let code = loop {
+            let ended = process.wait_timeout(std::time::Duration::from_millis(40));
+            pass_on(std::mem::take(&mut sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner).2));
+            if let Some(code) = ended {
+                break code;
+            }
+        };
+        let rest = {
+            let mut g = sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let t = g.0.elapsed().as_secs_f64();
-            let text = String::from_utf8_lossy(&g.1).into_owned();
-            g.2.push(format!("{t:.3} {text}"));
-        }
-        Ok((code, std::mem::take(&mut g.2)))
+            let tail = std::mem::take(&mut g.1);
+            (!tail.is_empty()).then(|| format!("{t:.3} {}", String::from_utf8_lossy(&tail)))
+        };
+        pass_on(rest.into_iter().collect());
+        Ok((code, all))
     }
 
-    /// A step that makes a layer: from the cache when its key is known, else made by `make` into a fresh folder.
+    /// A step that makes a layer: from the cache when its key is known, else made by `make` into a fresh folder,
+    /// its output lines shown as they come.
     fn layer_step(
         &mut self,
         progress: &mut Progress,
         name: &str,
         key: &str,
-        make: impl FnOnce(&Builder, &Path) -> Result<Vec<String>, Failure>,
+        make: impl FnOnce(&Builder, &Path, &mut dyn FnMut(&str)) -> Result<(), Failure>,
     ) -> Result<CachedStep, Failure> {
         let v = progress.start(name);
         if let Some(hit) = self.lookup(key) {
@@ -608,25 +682,14 @@ impl Builder<'_> {
             return Ok(hit);
         }
         let tmp = self.engine.dir().join("layers").join(format!("{}.tmp", crate::engine::sim::new_id()));
-        let logs = match make(self, &tmp) {
-            Ok(logs) => logs,
-            Err(mut f) => {
-                let _ = fs::remove_dir_all(&tmp);
-                if let Some((_, logs)) = f.vertex.as_deref() {
-                    for l in logs {
-                        progress.log(&v, l);
-                    }
-                }
-                let msg = f.message.trim_start_matches("failed to solve: ").to_string();
-                progress.error(&v, &msg);
-                if let Some((vn, _)) = f.vertex.as_deref_mut() {
-                    name.clone_into(vn);
-                }
-                return Err(f);
+        if let Err(mut f) = make(self, &tmp, &mut |line: &str| progress.log(&v, line)) {
+            let _ = fs::remove_dir_all(&tmp);
+            let msg = f.message.trim_start_matches("failed to solve: ").to_string();
+            progress.error(&v, &msg);
+            if let Some((vn, _)) = f.vertex.as_deref_mut() {
+                name.clone_into(vn);
             }
-        };
-        for line in logs {
-            progress.log(&v, &line);
+            return Err(f);
         }
         fs::create_dir_all(&tmp).map_err(|e| Failure::solve(e.to_string()))?;
         let (layer, size) = context::store_layer(&self.engine.dir().join("layers"), &tmp).map_err(|e| fail(&e))?;
