@@ -1,6 +1,6 @@
 //! `docklings lsp`: a language server over standard input and output. It lints each open Dockerfile (and shell
 //! script or Markdown file) as the editor sends its text, publishes the findings as diagnostics, and offers each
-//! finding's fix as a quick fix. Configuration is found as `docklings lint` finds it: the nearest config file
+//! finding's fix as a quick fix, and all safe fixes at once as `source.fixAll` (what editors run on save). Configuration is found as `docklings lint` finds it: the nearest config file
 //! upward from the document's folder, read again on every lint so an edited config takes effect at once.
 //!
 //! Synchronous (lsp-server's threads and channels): one document is linted at a time, which is fast enough for
@@ -55,7 +55,7 @@ fn capabilities() -> ServerCapabilities {
             ..TextDocumentSyncOptions::default()
         })),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE_FIX_ALL]),
             ..CodeActionOptions::default()
         })),
         ..ServerCapabilities::default()
@@ -160,19 +160,24 @@ impl Server<'_> {
         Ok(())
     }
 
-    /// The findings of an open document, or none when it is not a kind docklings lints. A config that does not
-    /// read is shown to the user once per lint, and the defaults are used meanwhile.
-    fn lint(&self, uri: &Uri) -> Result<Vec<Diagnostic>> {
-        let Some(doc) = self.docs.get(uri.as_str()) else { return Ok(Vec::new()) };
-        let Some(kind) = doc.kind else { return Ok(Vec::new()) };
-        let settings = match settings_for(doc.path.as_deref()) {
-            Ok(s) => s,
+    /// A document's settings. A config that does not read is shown to the user, and the defaults are used
+    /// meanwhile.
+    fn settings(&self, doc: &Doc) -> Result<Settings> {
+        match settings_for(doc.path.as_deref()) {
+            Ok(s) => Ok(s),
             Err(e) => {
                 let params = ShowMessageParams { typ: MessageType::ERROR, message: format!("docklings: {e:#}") };
                 self.send(Notification::new(ShowMessage::METHOD.into(), params))?;
-                Settings::new(&Config::default(), &[]).map_err(|e| anyhow!(e))?
+                Settings::new(&Config::default(), &[]).map_err(|e| anyhow!(e))
             }
-        };
+        }
+    }
+
+    /// The findings of an open document, or none when it is not a kind docklings lints.
+    fn lint(&self, uri: &Uri) -> Result<Vec<Diagnostic>> {
+        let Some(doc) = self.docs.get(uri.as_str()) else { return Ok(Vec::new()) };
+        let Some(kind) = doc.kind else { return Ok(Vec::new()) };
+        let settings = self.settings(doc)?;
         Ok(match kind {
             FileKind::Dockerfile => {
                 let info = doc.path.as_deref().map(ContextInfo::read).unwrap_or_default();
@@ -194,9 +199,59 @@ impl Server<'_> {
         self.send(Notification::new(PublishDiagnostics::METHOD.into(), params))
     }
 
-    /// A quick fix for each finding with a fix whose range meets the requested one. Safe fixes are preferred;
-    /// unsafe ones say so in their title, since they may change what the build does.
+    /// All safe fixes of a document at once, as `docklings lint --fix` makes them: one edit of the whole text,
+    /// or nothing when no safe fix applies.
+    fn fix_all(&self, uri: &Uri) -> Option<CodeAction> {
+        let doc = self.docs.get(uri.as_str())?;
+        let settings = self.settings(doc).ok()?;
+        let outcome = match doc.kind? {
+            FileKind::Dockerfile => {
+                let info = doc.path.as_deref().map(ContextInfo::read).unwrap_or_default();
+                lint::fix::fix_dockerfile(&doc.text, &settings, info.build_context(), false)
+            }
+            FileKind::Script(k) => {
+                let path = doc.path.clone().unwrap_or_else(|| PathBuf::from("untitled"));
+                lint::fix::fix_script(&doc.text, k, &path, &settings, &FsWorkspace::default(), false)
+            }
+        };
+        if !outcome.changed() {
+            return None;
+        }
+        let index = LineIndex::new(&doc.text);
+        let whole = TextEdit { range: index.range(Span::new(0, doc.text.len())), new_text: outcome.text };
+        #[allow(clippy::mutable_key_type)] // lsp-types keys the changes by `Uri`, as the protocol does.
+        let changes = HashMap::from([(uri.clone(), vec![whole])]);
+        let n = outcome.applied.len();
+        Some(CodeAction {
+            title: format!("docklings: apply {n} safe fix{}", if n == 1 { "" } else { "es" }),
+            kind: Some(CodeActionKind::SOURCE_FIX_ALL),
+            edit: Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }),
+            ..CodeAction::default()
+        })
+    }
+
+    /// A quick fix for each finding with a fix whose range meets the requested one, then all safe fixes at once.
+    /// Safe fixes are preferred; unsafe ones say so in their title, since they may change what the build does.
+    /// A client asking only for some kinds (`only`) gets those.
     fn code_actions(&self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+        let uri = &params.text_document.uri;
+        let wanted = |kind: &CodeActionKind| {
+            params.context.only.as_ref().is_none_or(|only| {
+                only.iter()
+                    .any(|o| kind.as_str() == o.as_str() || kind.as_str().starts_with(&format!("{}.", o.as_str())))
+            })
+        };
+        let mut out = Vec::new();
+        if wanted(&CodeActionKind::QUICKFIX) {
+            out.extend(self.quick_fixes(params));
+        }
+        if wanted(&CodeActionKind::SOURCE_FIX_ALL) {
+            out.extend(self.fix_all(uri).map(CodeActionOrCommand::CodeAction));
+        }
+        out
+    }
+
+    fn quick_fixes(&self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
         let uri = &params.text_document.uri;
         let Ok(found) = self.lint(uri) else { return Vec::new() };
         let Some(doc) = self.docs.get(uri.as_str()) else { return Vec::new() };

@@ -259,6 +259,27 @@ fn a_scripted_editor_session_gets_diagnostics_and_fixes() {
     assert!(!after.contains(&"DL3015".to_string()) && !after.contains(&"DK3002".to_string()), "{after:?}");
     assert!(after.contains(&"DL3066".to_string()), "findings without a fix stay: {after:?}");
 
+    // Back to the first text: `source.fixAll`, as an editor asks on save, makes every safe fix and only those.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": text}]}),
+    );
+    client.diagnostics(&uri);
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}});
+    let ask = |client: &mut Client, only: &str| {
+        let params =
+            json!({"textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": [], "only": [only]}});
+        client.request("textDocument/codeAction", params).as_array().unwrap().clone()
+    };
+    let all = ask(&mut client, "source.fixAll");
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["kind"], "source.fixAll");
+    let fixed = apply(text, all[0]["edit"]["changes"][&uri].as_array().unwrap());
+    assert!(fixed.starts_with("FROM ubuntu:22.04 AS build\n"), "{fixed}");
+    assert!(!fixed.contains("--no-install-recommends"), "an unsafe fix is not made: {fixed}");
+    let quick = ask(&mut client, "quickfix");
+    assert!(!quick.is_empty() && quick.iter().all(|a| a["kind"] == "quickfix"), "only what was asked for: {quick:?}");
+
     assert_eq!(client.request("shutdown", Value::Null), Value::Null);
     client.notify("exit", Value::Null);
     drop(client.stdin.take());
