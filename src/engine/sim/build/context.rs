@@ -123,7 +123,10 @@ pub fn link_tree(src: &Path, dest: &Path) -> Result<()> {
         let ty = entry.file_type().map_err(local(src))?;
         let name = entry.file_name();
         if let Some(hidden) = name.to_str().and_then(|n| n.strip_prefix(WHITEOUT)) {
-            remove_any(&dest.join(hidden));
+            // Only a name in this folder: a file a program named `.wh..` must not empty the folder or its parent.
+            if !matches!(hidden, "" | "." | "..") {
+                remove_any(&dest.join(hidden));
+            }
             continue;
         }
         let to = dest.join(&name);
@@ -320,6 +323,15 @@ mod tests {
         let merged = tempfile::tempdir().unwrap();
         link_tree(base.path(), merged.path()).unwrap();
         link_tree(&l, merged.path()).unwrap();
+        let seen = Tree::read(merged.path(), None).unwrap();
+        assert_eq!(seen.entries.keys().collect::<Vec<_>>(), ["keep", "keep/stays"]);
+        // Files a program named like whiteouts of `.`, `..` or nothing hide nothing.
+        let odd = tempfile::tempdir().unwrap();
+        fs::create_dir_all(odd.path().join("keep")).unwrap();
+        for name in [".wh.", ".wh..", ".wh..."] {
+            fs::write(odd.path().join("keep").join(name), "").unwrap();
+        }
+        link_tree(odd.path(), merged.path()).unwrap();
         let seen = Tree::read(merged.path(), None).unwrap();
         assert_eq!(seen.entries.keys().collect::<Vec<_>>(), ["keep", "keep/stays"]);
     }
