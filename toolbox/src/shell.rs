@@ -81,6 +81,8 @@ pub struct Shell {
     exit_trap: Option<String>,
     /// `trap` actions by signal number; an empty action ignores the signal.
     signal_traps: BTreeMap<u8, String>,
+    /// False in the copies that run subshells and pipeline stages: signals are the main shell's (PID 1's).
+    takes_signals: bool,
 }
 
 /// ash's variable hash bucket (`hashvar` modulo `VTABSIZE`); `env` lists exported variables bucket by bucket.
@@ -123,6 +125,7 @@ impl Shell {
             subst_status: None,
             exit_trap: None,
             signal_traps: BTreeMap::new(),
+            takes_signals: true,
         };
         for (k, v) in &p.env {
             shell.set_var(k, v);
@@ -315,9 +318,10 @@ impl Shell {
     }
 
     /// Runs the `trap` actions of signals delivered meanwhile, between commands as ash does (a running command
-    /// is not interrupted). Signals without a trap are left alone (PID 1 has no default actions).
+    /// is not interrupted). Signals without a trap are dropped: PID 1 has no default actions, so a signal that
+    /// comes before its trap is set is not kept for it.
     fn run_signal_traps(&mut self, io: &Io) -> Flow {
-        if self.signal_traps.is_empty() {
+        if !self.takes_signals {
             return Flow::Normal;
         }
         while let Some(sig) = crate::signals::take() {
@@ -341,9 +345,15 @@ impl Shell {
     }
 }
 
+/// Set once a shell of this process takes its signals.
+static SIGNALS_CLAIMED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// The `sh` applet.
 pub fn main(p: &mut Proc, argv: &[String]) -> i32 {
     let mut shell = Shell::new(p, &argv[0]);
+    // The process's first shell is its PID 1 as far as signals go; a `sh` it runs is a child in a real system
+    // and never sees them.
+    shell.takes_signals = !SIGNALS_CLAIMED.swap(true, std::sync::atomic::Ordering::Relaxed);
     let io = Io { stdin: p.stdin.clone(), stdout: p.stdout.clone(), stderr: p.stderr.clone() };
     let mut command: Option<bool> = None;
     let mut force_stdin = false;

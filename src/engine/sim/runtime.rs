@@ -357,7 +357,8 @@ impl Process {
     }
 
     /// Sends a signal. `KILL` ends the process now; any other is recorded as pending, for a guest that asks
-    /// with `docklings::pending_signal`. The toolbox never asks (it ignores signals, like busybox as PID 1).
+    /// with `docklings::pending_signal`: the toolbox's shell does between commands and runs its `trap` actions;
+    /// nothing else in the toolbox asks (it ignores signals, like busybox as PID 1).
     pub fn signal(&self, sig: Signal) {
         if sig == Signal::Kill {
             self.kill();

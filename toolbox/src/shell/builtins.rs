@@ -218,6 +218,8 @@ impl Shell {
     /// `trap`: lists the traps; `trap ACTION SIGNAL...` sets them (`-` resets, an empty action ignores);
     /// `trap SIGNAL` alone resets it, as ash does.
     fn trap(&mut self, args: &[String], io: &Io) -> i32 {
+        // `--` ends the options, as in the `trap -- ACTION SIGNAL` lines `trap` prints.
+        let args = args.strip_prefix(&["--".to_string()][..]).unwrap_or(args);
         let Some((first, rest)) = args.split_first() else {
             let mut text = String::new();
             if let Some(a) = &self.exit_trap {

@@ -73,6 +73,7 @@ impl Shell {
                 let mut stage = self.clone();
                 stage.exit_trap = None;
                 stage.signal_traps.clear();
+                stage.takes_signals = false;
                 stage.run_command(command, &stage_io);
                 if stage.status != 0 {
                     failed = stage.status;
@@ -116,6 +117,7 @@ impl Shell {
                 let mut sub = self.clone();
                 sub.exit_trap = None;
                 sub.signal_traps.clear();
+                sub.takes_signals = false;
                 sub.run_list(list, io);
                 sub.run_exit_trap(io);
                 self.status = sub.status;

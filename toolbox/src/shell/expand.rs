@@ -316,6 +316,7 @@ impl Shell {
         let mut sub = self.clone();
         sub.exit_trap = None;
         sub.signal_traps.clear();
+        sub.takes_signals = false;
         // `exit` inside `$(…)` ends only the substitution.
         sub.run_source(source, self.line, &sub_io);
         // `$?` keeps the previous command's status until this command ends (`echo $(false) $?` prints 0); a

@@ -128,6 +128,7 @@ echo "$a|$b""#,
     r"trap 'echo bye' EXIT; echo hi",
     r#"trap "" INT; trap 'a b' 15; trap "it's" SIGUSR1; trap; trap - TERM; trap USR1; trap"#,
     r"trap x FOO; echo $?; trap x; echo $?",
+    r"trap -- 'echo t' term; trap '' TSTP sigsegv; trap",
     r"sort -k2 <<EOF
 a 3
 b 1
