@@ -160,6 +160,9 @@ fn remove_any(path: &Path) {
 /// What identifies a file's version cheaply: inode, size and modification time.
 type Stamp = (u64, u64, i128);
 
+/// The stamp of a folder, whose content speaks for itself.
+const FOLDER: Stamp = (0, 0, 0);
+
 #[cfg(unix)]
 fn stamp(meta: &fs::Metadata) -> Stamp {
     use std::os::unix::fs::MetadataExt;
@@ -183,7 +186,7 @@ pub fn snapshot(root: &Path) -> HashMap<String, Stamp> {
             let Ok(meta) = fs::symlink_metadata(entry.path()) else { continue };
             if meta.is_dir() {
                 stack.push((entry.path(), rel.clone()));
-                out.insert(rel, (0, 0, 0));
+                out.insert(rel, FOLDER);
             } else {
                 out.insert(rel, stamp(&meta));
             }
@@ -199,8 +202,9 @@ pub fn copy_changes(root: &Path, before: &HashMap<String, Stamp>, layer: &Path) 
     let after = snapshot(root);
     for rel in before.keys().filter(|rel| !after.contains_key(*rel)) {
         let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-        // Only the topmost of what went away: a removed folder's whiteout hides all it held.
-        if !parent.is_empty() && !after.contains_key(parent) {
+        // Only the topmost of what went away, in a folder that is still one: a removed folder's whiteout hides
+        // all it held, and a file or link now where a folder was hides it by itself.
+        if !parent.is_empty() && after.get(parent) != Some(&FOLDER) {
             continue;
         }
         let dir = layer.join(parent.trim_start_matches('/'));
@@ -211,7 +215,8 @@ pub fn copy_changes(root: &Path, before: &HashMap<String, Stamp>, layer: &Path) 
     for (rel, now) in after {
         let changed = match before.get(&rel) {
             None => true,
-            Some(old) => now != (0, 0, 0) && *old != now,
+            // A folder that was a file (or the other way round) is new; a folder's content speaks for itself.
+            Some(old) => (now == FOLDER) != (*old == FOLDER) || (now != FOLDER && *old != now),
         };
         if !changed {
             continue;
@@ -325,6 +330,24 @@ mod tests {
         link_tree(&l, merged.path()).unwrap();
         let seen = Tree::read(merged.path(), None).unwrap();
         assert_eq!(seen.entries.keys().collect::<Vec<_>>(), ["keep", "keep/stays"]);
+        // A folder replaced by a link, and a file by a folder: each recorded as what it is now.
+        let root = tempfile::tempdir().unwrap();
+        fs::create_dir_all(root.path().join("d")).unwrap();
+        fs::write(root.path().join("d/x"), "x").unwrap();
+        fs::write(root.path().join("f"), "f").unwrap();
+        let before = snapshot(root.path());
+        fs::remove_dir_all(root.path().join("d")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("/elsewhere", root.path().join("d")).unwrap();
+        fs::remove_file(root.path().join("f")).unwrap();
+        fs::create_dir(root.path().join("f")).unwrap();
+        let l2 = layer.path().join("l2");
+        copy_changes(root.path(), &before, &l2).unwrap();
+        let t = Tree::read(&l2, None).unwrap();
+        assert_eq!(t.entries.get("f"), Some(&Entry::Dir), "{:?}", t.entries);
+        #[cfg(unix)]
+        assert_eq!(t.entries.get("d"), Some(&Entry::Link("/elsewhere".into())), "{:?}", t.entries);
+
         // Files a program named like whiteouts of `.`, `..` or nothing hide nothing.
         let odd = tempfile::tempdir().unwrap();
         fs::create_dir_all(odd.path().join("keep")).unwrap();
