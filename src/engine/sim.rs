@@ -84,6 +84,24 @@ pub fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// The host path of `path` (absolute, as a container sees it) under the root file system `rootfs`, when nothing
+/// on the way is a symbolic link. Host code never follows a link an image or a container made: inside, links
+/// resolve within the sandbox, but on the host they could point anywhere. `None` for such a path, or one with `..`.
+#[must_use]
+pub fn in_rootfs(rootfs: &Path, path: &str) -> Option<PathBuf> {
+    let mut host = rootfs.to_path_buf();
+    for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        if part == ".." {
+            return None;
+        }
+        host.push(part);
+        if fs::symlink_metadata(&host).is_ok_and(|m| m.file_type().is_symlink()) {
+            return None;
+        }
+    }
+    Some(host)
+}
+
 /// A fresh 64-hex-digit id, as Docker gives containers, networks and anonymous volumes.
 #[must_use]
 pub fn new_id() -> String {

@@ -437,3 +437,29 @@ fn run_output_is_streamed_while_the_step_runs() {
     let gap = at("second") - at("first");
     assert!(gap >= std::time::Duration::from_millis(700), "`first` came only with `second`: {gap:?}");
 }
+
+/// An image can hold links to anywhere (here an archive makes `/etc` a link to a host folder): inside the
+/// container they resolve in its sandbox, and docklings' own writes (`/etc/hosts` and the rest) never follow them
+/// onto the host.
+#[test]
+fn links_in_an_image_never_lead_host_writes_out_of_the_container() {
+    let home = tempfile::tempdir().unwrap();
+    let engine = open(home.path());
+    let outside = tempfile::tempdir().unwrap();
+    let ctx = home.path().join("links");
+    fs::create_dir_all(&ctx).unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Symlink);
+    header.set_size(0);
+    tar.append_link(&mut header, "etc", outside.path()).unwrap();
+    fs::write(ctx.join("links.tar"), tar.into_inner().unwrap()).unwrap();
+    fs::write(ctx.join("Dockerfile"), "FROM busybox:latest\nADD links.tar /\n").unwrap();
+    let out = docker(&engine, &["build", "-q", "-t", "links", ctx.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    // The daemon makes the working folder and writes /etc's files: neither through the link.
+    let run = docker(&engine, &["run", "--rm", "-w", "/etc/app", "links", "true"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let left: Vec<_> = fs::read_dir(outside.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "docklings wrote outside the container: {left:?}");
+}

@@ -91,20 +91,38 @@ pub fn create_with(engine: &SimEngine, request: &CreateRequest) -> Result<String
 
 /// `/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf`, which Docker writes for every container.
 fn write_etc(st: &State, rootfs: &Path, c: &Container) -> Result<()> {
+    replace_etc_files(
+        rootfs,
+        c,
+        &[
+            ("hostname", format!("{}\n", c.spec.hostname)),
+            ("hosts", networks::etc_hosts(c)),
+            ("resolv.conf", networks::resolv_conf(st, c)),
+        ],
+    )
+}
+
+/// Writes files of a container's `/etc`, each replaced, never written in place: it may be a hard link into an
+/// image layer, or a link the container made (removed, not followed). An `/etc` that is not a folder (a link
+/// to anywhere, say) is replaced by one, in this container's own root only.
+pub(crate) fn replace_etc_files(rootfs: &Path, c: &Container, files: &[(&str, String)]) -> Result<()> {
     let err = |e: std::io::Error| EngineError::Local(format!("writing /etc of {}: {e}", c.name));
-    fs::create_dir_all(rootfs.join("etc")).map_err(err)?;
-    // Replaced, never written in place: the file may be a hard link into an image layer.
-    let write = |name: &str, text: &str| {
-        let path = rootfs.join("etc").join(name);
-        if fs::read_to_string(&path).is_ok_and(|have| have == text) {
-            return Ok(());
+    let etc = rootfs.join("etc");
+    if fs::symlink_metadata(&etc).is_ok_and(|m| !m.is_dir()) {
+        fs::remove_file(&etc).map_err(err)?;
+    }
+    fs::create_dir_all(&etc).map_err(err)?;
+    for (name, text) in files {
+        let path = etc.join(name);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            && fs::read_to_string(&path).is_ok_and(|have| have == *text)
+        {
+            continue;
         }
-        let _ = fs::remove_file(&path);
-        fs::write(&path, text).map_err(err)
-    };
-    write("hostname", &format!("{}\n", c.spec.hostname))?;
-    write("hosts", &networks::etc_hosts(c))?;
-    write("resolv.conf", &networks::resolv_conf(st, c))
+        let _ = fs::remove_file(&path).or_else(|_| fs::remove_dir_all(&path));
+        fs::write(&path, text).map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Where a stream of a foreground process goes, write by write.

@@ -529,19 +529,9 @@ pub fn resolv_conf(st: &State, c: &Container) -> String {
 /// Rewrites a running container's `/etc/hosts` and `/etc/resolv.conf` after a connect or disconnect. The
 /// files are replaced, never written in place: they may be hard links into an image layer.
 fn write_etc(engine: &SimEngine, c: &Container) -> Result<()> {
-    let etc = engine.container_dir(&c.id).join("rootfs").join("etc");
-    let hosts = etc_hosts(c);
+    let rootfs = engine.container_dir(&c.id).join("rootfs");
     let resolv = engine.read(|st| Ok(resolv_conf(st, c)))?;
-    for (name, text) in [("hosts", hosts), ("resolv.conf", resolv)] {
-        let path = etc.join(name);
-        if std::fs::read_to_string(&path).is_ok_and(|have| have == text) {
-            continue;
-        }
-        let _ = std::fs::remove_file(&path);
-        std::fs::write(&path, text)
-            .map_err(|e| EngineError::Local(format!("writing /etc/{name} of {}: {e}", c.name)))?;
-    }
-    Ok(())
+    super::containers::replace_etc_files(&rootfs, c, &[("hosts", etc_hosts(c)), ("resolv.conf", resolv)])
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -416,8 +416,13 @@ impl Builder<'_> {
                             // left out by .dockerignore), one by one.
                             if !is_dir {
                                 let path = under(&src_root, &m);
-                                // ADD unpacks a local archive into the destination, taken as a folder.
-                                if instr.kind == Keyword::Add && from.is_none() && is_tar_archive(&path) {
+                                // ADD unpacks a local archive into the destination, taken as a folder (a
+                                // regular file only: a link in the context is not followed out of it).
+                                if instr.kind == Keyword::Add
+                                    && from.is_none()
+                                    && matches!(tree.entries.get(&m), Some(Entry::File { .. }))
+                                    && is_tar_archive(&path)
+                                {
                                     if let Some(e) = tree.entries.get(&m) {
                                         digest_parts.push(format!("unpack {dest} {e:?}"));
                                     }
@@ -507,9 +512,15 @@ impl Builder<'_> {
                     let shown = argv.join(" ");
                     let step = self.layer_step(progress, &name, &key, |this: &Builder, tmp, log| {
                         let root = this.assemble(&layers)?;
-                        let _ = fs::create_dir_all(under(&root, &cwd));
+                        if let Some(dir) = crate::engine::sim::in_rootfs(&root, &cwd) {
+                            let _ = fs::create_dir_all(dir);
+                        }
                         let before = context::snapshot(&root);
                         let (code, logs) = this.exec(&root, &argv, &env, &cwd, log)?;
+                        if this.engine.interrupted() {
+                            let _ = fs::remove_dir_all(&root);
+                            return Err(Failure::solve("Canceled: context canceled"));
+                        }
                         if code != 0 {
                             return Err(Failure {
                                 vertex: Some(Box::new((String::new(), logs))),
@@ -676,6 +687,12 @@ impl Builder<'_> {
         make: impl FnOnce(&Builder, &Path, &mut dyn FnMut(&str)) -> Result<(), Failure>,
     ) -> Result<CachedStep, Failure> {
         let v = progress.start(name);
+        // Ctrl-C during the build (see `SimEngine::interrupted`) cancels it before its next step.
+        if self.engine.interrupted() {
+            let f = Failure::solve("Canceled: context canceled");
+            progress.error(&v, f.message.trim_start_matches("failed to solve: "));
+            return Err(f);
+        }
         if let Some(hit) = self.lookup(key) {
             progress.cached(&v, name);
             self.cached.push(name.to_string());

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::super::SimEngine;
 use super::super::catalog;
+use super::super::in_rootfs;
 use super::super::runtime::{Limits, Mount, Output, ProcessSpec, Stdin};
 use super::super::state::Container;
 use crate::engine::{EngineError, Result};
@@ -174,7 +175,8 @@ struct User {
 
 /// `USER` (`name`, `uid`, `name:group`, `uid:gid`) as runc resolves it.
 fn lookup_user(rootfs: &Path, user: &str) -> Result<User, StartFailure> {
-    let passwd = fs::read_to_string(rootfs.join("etc/passwd")).unwrap_or_default();
+    let read = |path: &str| in_rootfs(rootfs, path).and_then(|p| fs::read_to_string(p).ok()).unwrap_or_default();
+    let passwd = read("/etc/passwd");
     let entries: Vec<Vec<&str>> = passwd.lines().map(|l| l.split(':').collect()).collect();
     let (u, g) = user.split_once(':').map_or((user, None), |(u, g)| (u, Some(g)));
     let u = if u.is_empty() { "0" } else { u };
@@ -198,7 +200,7 @@ fn lookup_user(rootfs: &Path, user: &str) -> Result<User, StartFailure> {
             if let Ok(n) = g.parse::<u32>() {
                 n
             } else {
-                let group = fs::read_to_string(rootfs.join("etc/group")).unwrap_or_default();
+                let group = read("/etc/group");
                 group
                     .lines()
                     .map(|l| l.split(':').collect::<Vec<_>>())
@@ -254,8 +256,10 @@ pub fn spec(engine: &SimEngine, c: &Container, launch: &Launch) -> Result<Proces
             )));
         }
     } else {
-        // The daemon creates the working directory of a container.
-        let _ = fs::create_dir_all(&host_cwd);
+        // The daemon creates the working directory of a container (never through a link the image made).
+        if let Some(dir) = in_rootfs(&rootfs, &cwd) {
+            let _ = fs::create_dir_all(dir);
+        }
     }
     let user = lookup_user(&rootfs, launch.user.unwrap_or(&c.spec.user))?;
     let mut env = vec![format!("PATH={DEFAULT_PATH}"), format!("HOSTNAME={}", c.spec.hostname)];
