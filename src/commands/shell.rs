@@ -295,25 +295,41 @@ pub fn session(choice: EngineChoice) -> Result<(Session, Option<String>)> {
 /// Runs `docklings shell`; returns the exit status of the last command.
 pub fn run(args: &ShellArgs) -> Result<i32> {
     let (cli, why) = session(args.engine)?;
-    // Ctrl-C belongs to the running docker command; docklings itself keeps going.
-    ctrlc::set_handler(|| {}).ok();
+    // Ctrl-C belongs to the running docker command; docklings itself keeps going. The real engine's `docker`
+    // gets the signal itself; on the simulated engine, which runs the line in this process, the line's
+    // containers and the engine's waits for it are stopped here.
+    let foreground = match &cli {
+        Session::Sim(s) => Some(crate::repl::interrupt::Foreground::new(s.engine.clone())),
+        Session::Real(_) => None,
+    };
+    let handler = foreground.clone();
+    ctrlc::set_handler(move || {
+        if let Some(f) = &handler {
+            f.interrupt();
+        }
+    })
+    .ok();
+    let run_line = |line: &str| {
+        let _running = foreground.as_ref().map(|f| f.begin());
+        cli.run_line(line)
+    };
     if let Some(script) = &args.script {
         let mut last = 0;
         for line in script_lines(script)? {
             if args.echo {
                 println!("$ {line}");
             }
-            last = cli.run_line(&line)?;
+            last = run_line(&line)?;
         }
         return Ok(last);
     }
     if let Some(why) = why {
         eprintln!("docklings: {why}");
     }
-    interactive(&cli)
+    interactive(&cli, &run_line)
 }
 
-fn interactive(cli: &Session) -> Result<i32> {
+fn interactive(cli: &Session, run_line: &dyn Fn(&str) -> Result<i32>) -> Result<i32> {
     use rustyline::error::ReadlineError;
     let history = crate::home::dir()?.join("shell_history");
     let mut editor = rustyline::DefaultEditor::new().context("cannot open the terminal")?;
@@ -335,7 +351,7 @@ fn interactive(cli: &Session) -> Result<i32> {
                 if matches!(line, "exit" | "quit") {
                     break;
                 }
-                last = cli.run_line(line)?;
+                last = run_line(line)?;
             }
             Err(ReadlineError::Interrupted) => {}
             Err(ReadlineError::Eof) => break,

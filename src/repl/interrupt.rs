@@ -166,7 +166,7 @@ mod tests {
         let lines: [(&[&str], i32); 4] = [
             (&["logs", "-f", "old"], 130),
             (&["wait", "old"], 130),
-            (&["exec", "old", "sleep", "30"], 137),
+            (&["exec", "old", "sleep", "30"], 130),
             (&build, 1),
         ];
         for (words, status) in lines {

@@ -388,6 +388,11 @@ pub fn build(engine: &SimEngine, req: &Request, emit: &mut dyn FnMut(&BuildEvent
             return Err(f);
         }
     };
+    // Ctrl-C after the last step still cancels: no image is made or tagged.
+    if engine.interrupted() {
+        save_cache(engine);
+        return Err(Failure::solve("Canceled: context canceled"));
+    }
 
     let v = progress.start("exporting to image");
     let mut config = finished.config.clone();

@@ -71,7 +71,9 @@ pub fn exec(engine: &Arc<SimEngine>, inv: &Invocation, io: &mut Io) -> Outcome {
         ExecStart::Started(process) => {
             engine.interruptible(&process);
             pump(&rx, io);
-            Ok(process.wait())
+            let code = process.wait();
+            // Ctrl-C ended the client, whose status is then 130 whatever became of the process.
+            Ok(if engine.interrupted() { 130 } else { code })
         }
         ExecStart::Failed(f) => {
             io.out(&f.exec_message());
