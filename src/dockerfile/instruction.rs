@@ -37,7 +37,8 @@ impl Reader<'_> {
     /// Reads the instruction on logical line `t` (which starts at its keyword). `span` covers its lines.
     pub fn instruction(&mut self, t: &Text, span: Span) -> Instruction {
         let text = t.text.trim_end();
-        let start = t.text.len() - t.text.trim_start().len();
+        // Counted on the trimmed text: a line of only blanks (continuations and spaces) has no keyword.
+        let start = text.len() - text.trim_start().len();
         let kw_end = text[start..].find(|c: char| c.is_whitespace()).map_or(text.len(), |i| start + i);
         let keyword = Word {
             raw: text[start..kw_end].to_string(),

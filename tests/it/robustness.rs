@@ -147,6 +147,14 @@ proptest! {
     }
 }
 
+/// Inputs the random fuzzing once found to panic, checked on every run.
+#[test]
+fn inputs_that_once_panicked() {
+    for src in ["# hadolint ignore=DL3006\n\\\n\\\n \\\n"] {
+        check_everything(src, &all_rules());
+    }
+}
+
 #[test]
 fn empty_binary_and_non_utf8_files() {
     let settings = all_rules();
